@@ -1,0 +1,352 @@
+internal import CYAML
+
+/// Bounds that keep hostile input from costing unbounded time or memory.
+public struct ParseLimits: Sendable {
+  /// Deepest nesting of collections accepted. Kubernetes manifests stay below 30; libyaml's own
+  /// time grows quadratically with flow depth, so the limit is checked while events arrive.
+  public var maxDepth: Int
+  public init(maxDepth: Int = 1000) { self.maxDepth = maxDepth }
+}
+
+/// Reads a YAML stream with libyaml into ``YAMLDocument`` trees whose spans are byte offsets.
+///
+/// This is the only file that talks to libyaml.
+public enum YAMLParser {
+  /// Parses every document of `source`, handing each to `body` as soon as it is complete, so a
+  /// long stream never holds more than one tree.
+  public static func parse(
+    _ source: SourceText, limits: ParseLimits = ParseLimits(),
+    eachDocument body: (YAMLDocument) -> Void
+  ) throws(Diagnostic) {
+    try checkEncoding(source)
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else {
+      throw .error("cannot initialise libyaml", at: nil)
+    }
+    defer { yaml_parser_delete(&parser) }
+    var failure: Diagnostic?
+    let sentinel: [UInt8] = [0]
+    source.bytes.withUnsafeBufferPointer { input in
+      // libyaml rejects a null input pointer, which an empty array may have.
+      sentinel.withUnsafeBufferPointer { empty in
+        let base = input.count > 0 ? input.baseAddress! : empty.baseAddress!
+        yaml_parser_set_input_string(&parser, base, input.count)
+        var builder = TreeBuilder(source: source, limits: limits)
+        var event = yaml_event_t()
+        while true {
+          guard yaml_parser_parse(&parser, &event) == 1 else {
+            failure = parserError(parser, builder: &builder, source: source)
+            return
+          }
+          defer { yaml_event_delete(&event) }
+          if event.type == YAML_STREAM_END_EVENT { return }
+          if let problem = builder.consume(event) {
+            failure = problem
+            return
+          }
+          if let document = builder.takeFinishedDocument() { body(document) }
+        }
+      }
+    }
+    if let failure { throw failure }
+  }
+
+  /// Parses every document of `source` into memory.
+  public static func documents(_ source: SourceText, limits: ParseLimits = ParseLimits())
+    throws(Diagnostic) -> [YAMLDocument]
+  {
+    var documents: [YAMLDocument] = []
+    try parse(source, limits: limits) { documents.append($0) }
+    return documents
+  }
+
+  /// libyaml decodes UTF-16 silently; we only ever write UTF-8 back, so refuse anything else.
+  static func checkEncoding(_ source: SourceText) throws(Diagnostic) {
+    let bytes = source.bytes
+    func refuse(_ what: String) -> Diagnostic {
+      .error("\(what) input is not supported; convert the file to UTF-8", at: source.location(of: 0))
+    }
+    if bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0xFE && bytes[3] == 0xFF {
+      throw refuse("UTF-32")
+    }
+    if bytes.count >= 4 && bytes[0] == 0xFF && bytes[1] == 0xFE && bytes[2] == 0 && bytes[3] == 0 {
+      throw refuse("UTF-32")
+    }
+    if bytes.count >= 2 && ((bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE)) {
+      throw refuse("UTF-16")
+    }
+    if bytes.count >= 2 && (bytes[0] == 0 || bytes[1] == 0) {
+      throw refuse("UTF-16 or UTF-32 (a NUL byte in the first character suggests it)")
+    }
+  }
+
+  private static func parserError(
+    _ parser: yaml_parser_t, builder: inout TreeBuilder, source: SourceText
+  )
+    -> Diagnostic
+  {
+    let problem = parser.problem.map { String(cString: $0) } ?? "unknown libyaml error"
+    var offset: Int
+    var message = problem
+    if parser.error == YAML_READER_ERROR {
+      // Reader errors carry a raw byte offset, not a character index.
+      offset = parser.problem_offset
+      if parser.problem_value != -1 {
+        let hex = String(UInt8(truncatingIfNeeded: parser.problem_value), radix: 16, uppercase: true)
+        message += " (byte 0x\(hex.count == 1 ? "0" + hex : hex))"
+      }
+      if source.bytes.indices.contains(offset) && source.bytes[offset] == 0 {
+        message = "NUL byte: this is not a text file"
+      }
+    } else {
+      offset = builder.byteOffset(ofScalarIndex: parser.problem_mark.index)
+    }
+    var notes: [Diagnostic] = []
+    if let context = parser.context.map({ String(cString: $0) }) {
+      let contextOffset = builder.byteOffset(ofScalarIndex: parser.context_mark.index)
+      notes.append(.note(context, at: source.location(of: contextOffset)))
+    }
+    if looksLikeTemplate(source.bytes) {
+      notes.append(
+        .note(
+          "this looks like a template ('{{' appears in it); render it first (helm template, "
+            + "kustomize build) and run katib-sa on the output", at: nil))
+    }
+    return .error(message, at: source.location(of: offset), notes: notes)
+  }
+
+  static func looksLikeTemplate(_ bytes: [UInt8]) -> Bool {
+    var index = 0
+    while index + 1 < bytes.count {
+      if bytes[index] == 0x7B && bytes[index + 1] == 0x7B { return true }
+      index += 1
+    }
+    return false
+  }
+}
+
+/// Converts libyaml's character indexes to byte offsets with a cursor that moves from the last
+/// answer, so a pass over a file costs one walk over its bytes.
+struct ScalarIndexMap {
+  let bytes: [UInt8]
+  private var index: Int
+  private var offset: Int
+  private let origin: Int
+
+  init(bytes: [UInt8], byteOrderMarkLength: Int) {
+    self.bytes = bytes
+    origin = byteOrderMarkLength
+    index = 0
+    offset = byteOrderMarkLength
+  }
+
+  mutating func byteOffset(of target: Int) -> Int {
+    if target < index / 2 {
+      index = 0
+      offset = origin
+    }
+    while index < target && offset < bytes.count {
+      offset += Self.sequenceLength(bytes[offset])
+      index += 1
+    }
+    while index > target && offset > origin {
+      offset -= 1
+      while offset > origin && bytes[offset] & 0xC0 == 0x80 { offset -= 1 }
+      index -= 1
+    }
+    return min(offset, bytes.count)
+  }
+
+  @inline(__always) static func sequenceLength(_ lead: UInt8) -> Int {
+    if lead < 0xC0 { return 1 }
+    if lead < 0xE0 { return 2 }
+    if lead < 0xF0 { return 3 }
+    return 4
+  }
+}
+
+/// Folds libyaml events into documents, without recursion.
+struct TreeBuilder {
+  let source: SourceText
+  let limits: ParseLimits
+  private var indexMap: ScalarIndexMap
+  private var document: YAMLDocument?
+  private var finished: YAMLDocument?
+  private var documentIndex = 0
+  /// Open collections: node id and where its children start in `pending`.
+  private var open: [(node: Int32, pendingStart: Int)] = []
+  private var pending: [Int32] = []
+  private var anchors: [String: Int32] = [:]
+
+  init(source: SourceText, limits: ParseLimits) {
+    self.source = source
+    self.limits = limits
+    indexMap = ScalarIndexMap(bytes: source.bytes, byteOrderMarkLength: source.byteOrderMarkLength)
+  }
+
+  mutating func byteOffset(ofScalarIndex index: Int) -> Int { indexMap.byteOffset(of: index) }
+
+  mutating func takeFinishedDocument() -> YAMLDocument? {
+    defer { finished = nil }
+    return finished
+  }
+
+  mutating func consume(_ event: yaml_event_t) -> Diagnostic? {
+    let start = byteOffset(ofScalarIndex: event.start_mark.index)
+    switch event.type {
+    case YAML_DOCUMENT_START_EVENT:
+      document = YAMLDocument(index: documentIndex, source: source, startOffset: start)
+      documentIndex += 1
+      anchors.removeAll(keepingCapacity: true)
+    case YAML_DOCUMENT_END_EVENT:
+      guard var done = document else { return nil }
+      done.endOffset = byteOffset(ofScalarIndex: event.end_mark.index)
+      finished = done
+      document = nil
+    case YAML_SCALAR_EVENT:
+      let end = byteOffset(ofScalarIndex: event.end_mark.index)
+      let scalar = event.data.scalar
+      let value = String(
+        decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+      let anchor = scalar.anchor.map { String(cString: $0) }
+      let tag = scalar.tag.map { String(cString: $0) }
+      let style: ScalarStyle
+      switch scalar.style {
+      case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+      case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+      case YAML_LITERAL_SCALAR_STYLE: style = .literal
+      case YAML_FOLDED_SCALAR_STYLE: style = .folded
+      default: style = .plain
+      }
+      let valueStart = anchor == nil && tag == nil ? start : skipProperties(from: start, limit: end)
+      addNode(
+        NodeRecord(
+          kind: .scalar, scalarStyle: style, isFlow: false,
+          span: NodeSpan(start: start, valueStart: valueStart, end: end), firstChild: 0,
+          childCount: 0, value: value, anchor: anchor, tag: tag, aliasTarget: -1))
+    case YAML_ALIAS_EVENT:
+      let end = byteOffset(ofScalarIndex: event.end_mark.index)
+      let name = String(cString: event.data.alias.anchor)
+      guard let target = anchors[name] else {
+        return .error("unknown alias '\(name)'", at: source.location(of: start))
+      }
+      addNode(
+        NodeRecord(
+          kind: .alias, scalarStyle: .plain, isFlow: false,
+          span: NodeSpan(start: start, valueStart: start, end: end), firstChild: 0, childCount: 0,
+          value: name, anchor: nil, tag: nil, aliasTarget: target))
+    case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
+      if open.count >= limits.maxDepth {
+        return .error(
+          "nesting too deep (more than \(limits.maxDepth) levels)", at: source.location(of: start))
+      }
+      let isMapping = event.type == YAML_MAPPING_START_EVENT
+      let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+      let tagPointer = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
+      let isFlow =
+        isMapping
+        ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+        : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+      let end = byteOffset(ofScalarIndex: event.end_mark.index)
+      let hasProperties = anchorPointer != nil || tagPointer != nil
+      let node = addNode(
+        NodeRecord(
+          kind: isMapping ? .mapping : .sequence, scalarStyle: .plain, isFlow: isFlow,
+          span: NodeSpan(
+            start: start, valueStart: isFlow ? max(start, end - 1) : start, end: end),
+          firstChild: 0, childCount: 0, value: "",
+          anchor: anchorPointer.map { String(cString: $0) },
+          tag: tagPointer.map { String(cString: $0) }, aliasTarget: hasProperties ? 1 : 0))
+      open.append((node, pending.count))
+    case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+      guard let (node, pendingStart) = open.popLast(), document != nil else { return nil }
+      let end = byteOffset(ofScalarIndex: event.end_mark.index)
+      return close(node: node, pendingStart: pendingStart, endEventOffset: end)
+    default:
+      break
+    }
+    return nil
+  }
+
+  @discardableResult
+  private mutating func addNode(_ record: NodeRecord) -> Int32 {
+    let id = Int32(document!.nodes.count)
+    document!.nodes.append(record)
+    if let anchor = record.anchor { anchors[anchor] = id }
+    if open.isEmpty {
+      document!.root = NodeID(id)
+    } else {
+      pending.append(id)
+    }
+    return id
+  }
+
+  private mutating func close(node: Int32, pendingStart: Int, endEventOffset: Int) -> Diagnostic? {
+    let childCount = pending.count - pendingStart
+    var record = document!.nodes[Int(node)]
+    record.firstChild = Int32(document!.children.count)
+    record.childCount = Int32(childCount)
+    document!.children.append(contentsOf: pending[pendingStart...])
+    pending.removeSubrange(pendingStart...)
+    let hadProperties = record.aliasTarget == 1
+    record.aliasTarget = -1
+    if record.isFlow {
+      record.span.end = endEventOffset
+    } else if childCount > 0 {
+      let children = document!.children
+      let first = document!.nodes[Int(children[Int(record.firstChild)])].span
+      var end = first.end
+      for child in children[Int(record.firstChild)...].suffix(2) {
+        end = max(end, document!.nodes[Int(child)].span.end)
+      }
+      if !hadProperties { record.span.start = first.start }
+      record.span.valueStart = first.start
+      record.span.end = end
+    }
+    document!.nodes[Int(node)] = record
+    if record.kind == .mapping { return duplicateKeyProblem(in: record) }
+    return nil
+  }
+
+  /// libyaml accepts repeated keys and Kubernetes rejects them; we refuse rather than guess.
+  private func duplicateKeyProblem(in mapping: NodeRecord) -> Diagnostic? {
+    let doc = document!
+    let first = Int(mapping.firstChild)
+    let count = Int(mapping.childCount)
+    guard count > 2 else { return nil }
+    var seen: [String: Int32] = [:]
+    seen.reserveCapacity(count / 2)
+    var index = first
+    while index < first + count {
+      let keyID = doc.children[index]
+      let key = doc.nodes[Int(keyID)]
+      if key.kind == .scalar {
+        if let earlier = seen[key.value] {
+          let location = source.location(of: key.span.start)
+          let earlierLocation = source.location(of: doc.nodes[Int(earlier)].span.start)
+          return .error(
+            "duplicate key '\(key.value)' in a mapping", at: location,
+            notes: [.note("the first '\(key.value)' is here", at: earlierLocation)])
+        }
+        seen[key.value] = keyID
+      }
+      index += 2
+    }
+    return nil
+  }
+
+  /// Skips `&anchor` and `!tag` properties (and the space after them) to the value's first byte.
+  private func skipProperties(from start: Int, limit: Int) -> Int {
+    let bytes = source.bytes
+    var index = start
+    while index < limit && (bytes[index] == UInt8(ascii: "&") || bytes[index] == UInt8(ascii: "!")) {
+      while index < limit && !isBlankOrBreak(bytes[index]) { index += 1 }
+      while index < limit && isBlankOrBreak(bytes[index]) { index += 1 }
+    }
+    return min(index, limit)
+  }
+}
+
+@inline(__always) func isBlankOrBreak(_ byte: UInt8) -> Bool {
+  byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+}

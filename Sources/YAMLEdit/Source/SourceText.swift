@@ -1,0 +1,98 @@
+/// The original bytes of one input, with the name used in diagnostics.
+///
+/// The bytes are never turned into a `String`: `String(decoding:)` would repair invalid UTF-8 and so
+/// change bytes we promised to keep.
+public final class SourceText {
+  /// The name shown in diagnostics: a path as the user gave it, or `<stdin>`.
+  public let path: String
+  /// The input exactly as read.
+  public let bytes: [UInt8]
+  private var cachedLineTable: LineTable?
+
+  public init(path: String, bytes: [UInt8]) {
+    self.path = path
+    self.bytes = bytes
+  }
+
+  /// The line table, built on first use: most inputs never need one.
+  public var lineTable: LineTable {
+    if let table = cachedLineTable { return table }
+    let table = LineTable(bytes)
+    cachedLineTable = table
+    return table
+  }
+
+  /// The editor-style location of a byte offset.
+  public func location(of offset: Int) -> SourceLocation {
+    let (line, column) = lineTable.lineAndColumn(of: offset, in: bytes)
+    return SourceLocation(path: path, line: line, column: column, offset: offset)
+  }
+
+  /// Length in bytes of a leading UTF-8 byte order mark, 0 or 3.
+  public var byteOrderMarkLength: Int {
+    bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+  }
+}
+
+/// A position as a person sees it in an editor.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+  public var path: String
+  /// 1-based line, counting LF, CRLF and lone CR as line breaks (not NEL, LS or PS, as libyaml does).
+  public var line: Int
+  /// 1-based column in Unicode scalars.
+  public var column: Int
+  /// 0-based byte offset into the input.
+  public var offset: Int
+
+  public init(path: String, line: Int, column: Int, offset: Int) {
+    self.path = path
+    self.line = line
+    self.column = column
+    self.offset = offset
+  }
+
+  public var description: String { "\(path):\(line):\(column)" }
+}
+
+/// Sorted start offsets of every line, for offset → line/column by binary search.
+public struct LineTable: Sendable {
+  /// `lineStarts[i]` is the byte offset where line `i + 1` begins.
+  public let lineStarts: [Int]
+
+  public init(_ bytes: [UInt8]) {
+    var starts = [0]
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let byte = bytes[index]
+      if byte == 0x0A {
+        starts.append(index + 1)
+      } else if byte == 0x0D {
+        if index + 1 < count && bytes[index + 1] == 0x0A { index += 1 }
+        starts.append(index + 1)
+      }
+      index += 1
+    }
+    lineStarts = starts
+  }
+
+  /// 1-based line and 1-based column (in Unicode scalars) of `offset`.
+  public func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+    let clamped = max(0, min(offset, bytes.count))
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
+    }
+    var column = 1
+    var index = lineStarts[low]
+    while index < clamped {
+      if bytes[index] & 0xC0 != 0x80 { column += 1 }
+      index += 1
+    }
+    // An offset inside a multi-byte character belongs to that character.
+    if clamped < bytes.count && bytes[clamped] & 0xC0 == 0x80 && column > 1 { column -= 1 }
+    return (low + 1, column)
+  }
+}
