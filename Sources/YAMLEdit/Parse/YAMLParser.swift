@@ -1,7 +1,7 @@
 internal import CYAML
 
 /// Bounds that keep hostile input from costing unbounded time or memory.
-public struct ParseLimits: Sendable {
+public struct ParseLimits: Sendable, Hashable {
   /// Deepest nesting of collections accepted. Kubernetes manifests stay below 30; libyaml's own
   /// time grows quadratically with flow depth, so the limit is checked while events arrive.
   public var maxDepth: Int
