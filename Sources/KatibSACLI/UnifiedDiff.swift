@@ -88,8 +88,9 @@ enum UnifiedDiff {
       out += Array(text.utf8)
       if color, code != nil { out += Array("\u{1B}[0m".utf8) }
     }
-    emit("--- a/\(path)\n", "1")
-    emit("+++ b/\(path)\n", "1")
+    let shown = path.hasPrefix("/") ? String(path.dropFirst()) : path
+    emit("--- a/\(shown)\n", "1")
+    emit("+++ b/\(shown)\n", "1")
     var index = 0
     while index < ops.count {
       guard ops[index].0 != .same else {
