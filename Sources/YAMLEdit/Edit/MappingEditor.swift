@@ -69,7 +69,16 @@ public struct MappingEditor {
       let lines = Self.blockLines(entry, indent: indent, step: step)
       return .insert(lines.map { $0 + eol }.joined(), at: at)
     }
-    // The first key shares its line (`- name: x`): append after the last entry instead.
+    // The first key shares its line (`- name: x`): the new entry goes second, before the line of
+    // the next key, or after the last entry when there is no such line.
+    if pairs.count > 1, layout.isFirstOnLine(document.span(of: pairs[1].key).start) {
+      let secondStart = document.span(of: pairs[1].key).start
+      let secondLine = layout.lineStart(of: secondStart)
+      let at = layout.startOfAttachedComments(aboveLineAt: secondLine)
+      let eol = layout.lineEnding(forLineAt: at)
+      let lines = Self.blockLines(entry, indent: secondStart - secondLine, step: step)
+      return .insert(lines.map { $0 + eol }.joined(), at: at)
+    }
     let keyLine = layout.lineStart(of: keyStart)
     let prefix = bytes[keyLine..<keyStart]
     guard prefix.allSatisfy({ $0 == 0x20 || $0 == UInt8(ascii: "-") }) else {
