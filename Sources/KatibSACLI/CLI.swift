@@ -1,1 +1,299 @@
+import Dispatch
+import Glibc
 import KatibSA
+import YAMLEdit
+
+/// Where the command reads and writes; the real process streams, or buffers in tests.
+public struct StandardStreams: Sendable {
+  public var readInput: @Sendable () throws(Diagnostic) -> [UInt8]
+  public var writeOutput: @Sendable ([UInt8]) -> Void
+  public var writeError: @Sendable ([UInt8]) -> Void
+  public var outputIsTerminal: Bool
+  public var errorIsTerminal: Bool
+  public var environment: [String: String]
+
+  public static func process(environment: [String: String]) -> StandardStreams {
+    StandardStreams(
+      readInput: { () throws(Diagnostic) in try FileIO.readStandardInput() },
+      writeOutput: { try? FileIO.writeAll(fd: 1, $0) },
+      writeError: { try? FileIO.writeAll(fd: 2, $0) },
+      outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1, environment: environment)
+  }
+}
+
+/// The command line: parses options, feeds inputs through ``KatibFixer``, writes results.
+public enum CLI {
+  public enum ExitStatus: Int32 {
+    case success = 0
+    case changesNeeded = 1
+    case inputFailed = 2
+    case usage = 64
+  }
+
+  /// Runs the process's command line and returns its exit status.
+  public static func main() -> Int32 {
+    var environment: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+      let text = String(cString: entry)
+      if let equals = text.firstIndex(of: "=") {
+        environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
+      }
+      pointer += 1
+    }
+    SignalCleanup.install()
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    return run(arguments: arguments, streams: .process(environment: environment)).rawValue
+  }
+
+  public static func run(arguments: [String], streams: StandardStreams) -> ExitStatus {
+    let options: Options
+    do {
+      options = try Options.parse(arguments)
+    } catch {
+      streams.writeError(Array("katib-sa: error: \(error.message)\n\(Options.usage)\n".utf8))
+      return .usage
+    }
+    if options.showHelp {
+      streams.writeOutput(Array((Options.help + "\n").utf8))
+      return .success
+    }
+    if options.showVersion {
+      streams.writeOutput(Array((Options.version + "\n").utf8))
+      return .success
+    }
+    var session = Session(options: options, streams: streams)
+    if options.paths.isEmpty || options.paths == ["-"] {
+      session.processStandardInput()
+    } else {
+      if options.paths.contains("-") {
+        streams.writeError(Array("katib-sa: error: '-' (standard input) cannot be mixed with paths\n".utf8))
+        return .usage
+      }
+      session.processPaths(options.paths)
+    }
+    session.printSummary()
+    return session.exitStatus
+  }
+}
+
+/// The state of one run: counts, and the decision on the exit status.
+struct Session {
+  let options: Options
+  let streams: StandardStreams
+  var filesSeen = 0
+  var filesChanged = 0
+  var podTemplates = 0
+  var suggestionAlgorithms = 0
+  var failed = false
+
+  init(options: Options, streams: StandardStreams) {
+    self.options = options
+    self.streams = streams
+  }
+
+  var exitStatus: CLI.ExitStatus {
+    if failed { return .inputFailed }
+    if (options.mode == .check || options.checkToo) && filesChanged > 0 { return .changesNeeded }
+    return .success
+  }
+
+  var useColor: Bool {
+    streams.outputIsTerminal && streams.environment["NO_COLOR"].map { $0.isEmpty } ?? true
+  }
+
+  mutating func report(_ diagnostics: [Diagnostic]) {
+    var text = ""
+    for diagnostic in diagnostics {
+      if diagnostic.severity == .error { failed = true }
+      if options.quiet && diagnostic.severity == .note { continue }
+      text += diagnostic.description + "\n"
+    }
+    if !text.isEmpty { streams.writeError(Array(text.utf8)) }
+  }
+
+  /// Counts a file whose new bytes were written (or, with --check and --diff, would be).
+  mutating func countChanged(_ outcome: FixOutcome) {
+    filesChanged += 1
+    podTemplates += outcome.count(of: .podTemplate)
+    suggestionAlgorithms += outcome.count(of: .suggestionAlgorithm)
+  }
+
+  mutating func processStandardInput() {
+    let bytes: [UInt8]
+    do {
+      bytes = try streams.readInput()
+    } catch {
+      report([error])
+      return
+    }
+    let outcome = KatibFixer.fix(SourceText(path: "<stdin>", bytes: bytes), options: options.fix)
+    report(outcome.diagnostics)
+    filesSeen += 1
+    if outcome.isChanged { countChanged(outcome) }
+    switch options.mode {
+    case .fix: streams.writeOutput(outcome.output)
+    case .diff:
+      streams.writeOutput(
+        UnifiedDiff.render(path: "<stdin>", original: outcome.original, modified: outcome.output, color: useColor))
+    case .check:
+      if outcome.isChanged { streams.writeError(Array("<stdin>: would be patched\n".utf8)) }
+    }
+  }
+
+  /// One file's result, computed in parallel with others and reported in input order.
+  struct FileResult: Sendable {
+    var displayPath: String
+    var realPath = ""
+    var identity: FileIdentity?
+    var outcome: FixOutcome?
+    var readError: Diagnostic?
+  }
+
+  mutating func processPaths(_ paths: [String]) {
+    let items = InputCollector.collect(paths)
+    let writer = AtomicBatchWriter()
+    let chunkSize = 256
+    var start = 0
+    // Chunks bound the memory held for results and the temp files a crash could leave behind.
+    while start < items.count {
+      let end = min(items.count, start + chunkSize)
+      let chunk = items[start..<end]
+      let files: [(displayPath: String, path: String)] = chunk.compactMap {
+        if case .file(let displayPath, let path) = $0 { return (displayPath, path) }
+        return nil
+      }
+      let results = Self.fixInParallel(files, options: options)
+      var resultIndex = 0
+      var staged: [FixOutcome] = []
+      for item in chunk {
+        switch item {
+        case .skipped(let note): report([note])
+        case .failed(let diagnostic): report([diagnostic])
+        case .standardInput: break
+        case .file:
+          let result = results[resultIndex]
+          resultIndex += 1
+          if let outcome = handle(result, writer: writer) { staged.append(outcome) }
+        }
+      }
+      if !staged.isEmpty {
+        for (outcome, problem) in zip(staged, writer.commit()) {
+          if let problem { report([problem]) } else { countChanged(outcome) }
+        }
+      }
+      start = end
+    }
+  }
+
+  /// Reports one file's result and acts on it; returns the outcome when a write was staged.
+  mutating func handle(_ result: FileResult, writer: AtomicBatchWriter) -> FixOutcome? {
+    if let error = result.readError {
+      report([error])
+      return nil
+    }
+    guard let outcome = result.outcome, let identity = result.identity else { return nil }
+    report(outcome.diagnostics)
+    filesSeen += 1
+    guard outcome.isChanged else { return nil }
+    if options.mode != .fix { countChanged(outcome) }
+    switch options.mode {
+    case .check:
+      let what = describe(podTemplates: outcome.count(of: .podTemplate), algorithms: outcome.count(of: .suggestionAlgorithm))
+      streams.writeError(Array("\(result.displayPath): would patch \(what)\n".utf8))
+    case .diff:
+      streams.writeOutput(
+        UnifiedDiff.render(path: result.displayPath, original: outcome.original, modified: outcome.output, color: useColor))
+    case .fix:
+      do {
+        try writer.stage(displayPath: result.displayPath, realPath: result.realPath, bytes: outcome.output, original: identity)
+        return outcome
+      } catch {
+        report([error])
+      }
+    }
+    return nil
+  }
+
+  static func fixInParallel(_ files: [(displayPath: String, path: String)], options: Options) -> [FileResult] {
+    let results = ResultBox(count: files.count)
+    let jobs = options.jobs > 0 ? options.jobs : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let fixOptions = options.fix
+    let work: @Sendable (Int) -> Void = { index in
+      let (displayPath, path) = files[index]
+      var result = FileResult(displayPath: displayPath)
+      do throws(Diagnostic) {
+        let (bytes, identity, realPath) = try FileIO.readRegularFile(displayPath: displayPath, path: path)
+        result.identity = identity
+        result.realPath = realPath
+        result.outcome = KatibFixer.fix(SourceText(path: displayPath, bytes: bytes), options: fixOptions)
+      } catch {
+        result.readError = error
+      }
+      results.set(index, result)
+    }
+    if jobs == 1 || files.count < 2 {
+      for index in files.indices { work(index) }
+    } else {
+      let next = Counter()
+      DispatchQueue.concurrentPerform(iterations: min(jobs, files.count)) { _ in
+        while true {
+          let index = next.increment()
+          if index >= files.count { break }
+          work(index)
+        }
+      }
+    }
+    return results.values()
+  }
+
+  func describe(podTemplates: Int, algorithms: Int) -> String {
+    func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+    switch (podTemplates, algorithms) {
+    case (_, 0): return plural(podTemplates, "pod template")
+    case (0, _): return plural(algorithms, "suggestion algorithm")
+    default: return "\(plural(podTemplates, "pod template")) and \(plural(algorithms, "suggestion algorithm"))"
+    }
+  }
+
+  func printSummary() {
+    guard !options.quiet else { return }
+    let verb = options.mode == .fix ? "patched" : "would patch"
+    let what = describe(podTemplates: podTemplates, algorithms: suggestionAlgorithms)
+    let files = "\(filesChanged) of \(filesSeen) file\(filesSeen == 1 ? "" : "s")"
+    streams.writeError(Array("\(verb) \(what) in \(files)\n".utf8))
+  }
+}
+
+/// Results written by worker threads at distinct indexes.
+final class ResultBox: @unchecked Sendable {
+  private var storage: [Session.FileResult?]
+  private let lock = NSLockLike()
+  init(count: Int) { storage = Array(repeating: nil, count: count) }
+  func set(_ index: Int, _ value: Session.FileResult) { lock.locked { storage[index] = value } }
+  func values() -> [Session.FileResult] { lock.locked { storage.map { $0! } } }
+}
+
+final class Counter: @unchecked Sendable {
+  private var value = 0
+  private let lock = NSLockLike()
+  func increment() -> Int { lock.locked { defer { value += 1 }; return value } }
+}
+
+/// A pthread mutex, to avoid pulling Foundation into the hot path.
+final class NSLockLike: @unchecked Sendable {
+  private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+  init() {
+    mutex = .allocate(capacity: 1)
+    pthread_mutex_init(mutex, nil)
+  }
+  deinit {
+    pthread_mutex_destroy(mutex)
+    mutex.deallocate()
+  }
+  func locked<T>(_ body: () -> T) -> T {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    return body()
+  }
+}

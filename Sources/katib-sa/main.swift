@@ -1,1 +1,4 @@
+import Glibc
 import KatibSACLI
+
+exit(CLI.main())

@@ -1,7 +1,7 @@
 internal import CYAML
 
 /// Bounds that keep hostile input from costing unbounded time or memory.
-public struct ParseLimits: Sendable {
+public struct ParseLimits: Sendable, Hashable {
   /// Deepest nesting of collections accepted. Kubernetes manifests stay below 30; libyaml's own
   /// time grows quadratically with flow depth, so the limit is checked while events arrive.
   public var maxDepth: Int
@@ -106,22 +106,23 @@ public enum YAMLParser {
       let contextOffset = builder.byteOffset(ofScalarIndex: parser.context_mark.index)
       notes.append(.note(context, at: source.location(of: contextOffset)))
     }
-    if looksLikeTemplate(source.bytes) {
+    if let template = templateMarker(source.bytes) {
       notes.append(
         .note(
-          "this looks like a template ('{{' appears in it); render it first (helm template, "
-            + "kustomize build) and run katib-sa on the output", at: nil))
+          "this looks like a template ('{{' appears here); render it first (helm template) "
+            + "and run katib-sa on the output", at: source.location(of: template)))
     }
     return .error(message, at: source.location(of: offset), notes: notes)
   }
 
-  static func looksLikeTemplate(_ bytes: [UInt8]) -> Bool {
+  /// The offset of the first `{{`, which marks Helm and Go templates.
+  static func templateMarker(_ bytes: [UInt8]) -> Int? {
     var index = 0
     while index + 1 < bytes.count {
-      if bytes[index] == 0x7B && bytes[index + 1] == 0x7B { return true }
+      if bytes[index] == 0x7B && bytes[index + 1] == 0x7B { return index }
       index += 1
     }
-    return false
+    return nil
   }
 }
 

@@ -1,0 +1,99 @@
+import YAMLEdit
+
+/// Collects the edits, changes and diagnostics of one document (or of text embedded in one),
+/// translating inner positions to the file's.
+struct FixContext {
+  let options: FixOptions
+  let documentIndex: Int
+  /// Maps an offset of the document being walked to a location in the file.
+  let locate: (Int) -> SourceLocation
+  /// Maps an edit of the document being walked to an edit of the file.
+  let transform: (TextEdit) -> TextEdit
+  var edits: [TextEdit] = []
+  var changes: [Change] = []
+  var diagnostics: [Diagnostic] = []
+
+  init(options: FixOptions, document: YAMLDocument) {
+    self.options = options
+    documentIndex = document.index
+    let source = document.source
+    locate = { source.location(of: $0) }
+    transform = { $0 }
+  }
+
+  /// A context for text embedded in the file, whose results are merged back with ``absorb(_:)``.
+  init(embedded text: EmbeddedText, parent: FixContext) {
+    options = parent.options
+    documentIndex = parent.documentIndex
+    locate = { text.outerLocation(of: $0) }
+    transform = { text.outerEdit($0) }
+  }
+
+  mutating func absorb(_ inner: FixContext) {
+    edits += inner.edits
+    changes += inner.changes
+    diagnostics += inner.diagnostics
+  }
+
+  mutating func warn(_ message: String, at offset: Int) {
+    diagnostics.append(.warning(message, at: locate(offset)))
+  }
+
+  mutating func note(_ message: String, at offset: Int) {
+    diagnostics.append(.note(message, at: locate(offset)))
+  }
+
+  mutating func error(_ message: String, at offset: Int) {
+    diagnostics.append(.error(message, at: locate(offset)))
+  }
+
+  /// Gives `mapping` the key `field` with the requested account: nothing when it already has it,
+  /// a warning when it has another one (replaced with `--force`).
+  mutating func setServiceAccount(
+    field: String = "serviceAccountName", in mapping: NodeID, of document: YAMLDocument,
+    kind: ChangeKind, path: String, editor: MappingEditor
+  ) {
+    let wanted = options.serviceAccount
+    let target = document.resolved(mapping)
+    let start = document.span(of: target).start
+    guard document.kind(of: target) == .mapping else {
+      warn("\(path) is not a mapping; no \(field) added", at: document.span(of: mapping).start)
+      return
+    }
+    if document.entry("<<", in: target) != nil {
+      warn("\(path) uses a merge key (<<); set \(field) by hand", at: start)
+      return
+    }
+    if let existing = document.entry(field, in: target) {
+      let value = document.resolved(existing.value)
+      let current = document.scalar(value)
+      if current == wanted { return }
+      let shown = current.map { "'\($0)'" } ?? "a non-string value"
+      guard options.force, current != nil, document.kind(of: existing.value) == .scalar else {
+        warn(
+          "\(path).\(field) is \(shown), not '\(wanted)'; kept it"
+            + (options.force ? " (it cannot be replaced in place)" : " (use --force to replace it)"),
+          at: document.span(of: existing.value).start)
+        return
+      }
+      do {
+        edits.append(transform(try editor.replaceScalar(value, with: wanted)))
+        changes.append(
+          Change(
+            kind: kind, documentIndex: documentIndex, path: path,
+            location: locate(document.span(of: value).start), replaced: current))
+      } catch {
+        warn("\(path).\(field): \(error.message)", at: error.offset)
+      }
+      return
+    }
+    do {
+      let edit = try editor.insert(InsertedEntry(field, .string(wanted)), into: target)
+      edits.append(transform(edit))
+      changes.append(
+        Change(kind: kind, documentIndex: documentIndex, path: path, location: locate(start), replaced: nil))
+    } catch {
+      warn("\(path): \(error.message); no \(field) added", at: error.offset)
+    }
+  }
+}
