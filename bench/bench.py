@@ -278,12 +278,13 @@ def run_verify(orig, patched):
         return {"error": (r.stderr or r.stdout).strip()[:200]}
 
 
-def verify_note(what, v, to_change=None):
+def verify_note(what, v, summ=None):
     if "error" in v:
         return "%s: verify.py failed: %s" % (what, v["error"])
     s = "%s: %d/%d files as expected, %d changed" % (what, v["ok"], v["files"], v["changed"])
-    if to_change is not None:
-        s += " (%d need a change)" % to_change
+    if summ is not None:
+        s += " (%d hold an Experiment or a katib-config, %d more only trial templates)" % (
+            summ["to_change"], summ.get("trial_templates_only", 0))
     if v["changed"]:
         s += ", %d of them by insertions only" % v["insertions_only"]
     if v["mismatched"] or v["missing"]:
@@ -434,7 +435,7 @@ def run(args, cfg, work, t_start):
                 b.notes.append("%d files: `katib-sa --check` on its own output exits %d%s" % (
                     n, r.rc, "" if r.rc == 0 else " (expected 0)"))
                 if main and have_yaml:
-                    b.notes.append(verify_note("%d files, katib-sa in place" % n, run_verify(src, inp), summ["to_change"]))
+                    b.notes.append(verify_note("%d files, katib-sa in place" % n, run_verify(src, inp), summ))
 
             cmds.append(Cmd("inplace", lambda i: [katib] + ks_flags + [i], src, fresh=True, check=check_inplace))
         if main and not ruamel_skip:

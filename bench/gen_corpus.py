@@ -7,7 +7,10 @@
 
 The output depends only on SEED and the size argument (file i of a corpus is
 derived from SEED and i alone, so a smaller corpus is a prefix of a larger one
-with the same seed).  A JSON summary goes to stdout.
+with the same seed).  A JSON summary goes to stdout: "to_change" counts the files holding an
+Experiment or a katib-config, "trial_templates_only" the files whose only Katib
+content is a trial-template ConfigMap (katib-sa patches those too; the ruamel
+baseline does not).
 
 The corpus mixes Experiments of every trial kind (Job, TFJob, PyTorchJob,
 MPIJob, XGBoostJob, MXJob, PaddleJob, JAXJob, Argo Workflow, Tekton
@@ -652,7 +655,7 @@ def pick(r, table):
 
 
 def single_doc(r, idx, cat):
-    """Returns (doc, needs_change)."""
+    """Returns (doc, needs_change); needs_change: an Experiment or a katib-config."""
     st = Style(r)
     if cat == "experiment":
         return experiment(r, st, idx, r.choice(TRIAL_KINDS)), True
@@ -672,22 +675,25 @@ def single_doc(r, idx, cat):
 
 
 def make_file(seed, idx):
-    """Returns (relative path, text, category, needs_change, ndocs)."""
+    """Returns (relative path, text, category, needs_change, has_trial_templates, ndocs)."""
     r = random.Random("%s:%d" % (seed, idx))
     cat = pick(r, CATEGORIES)
     if cat == "multi":
         subs = [pick(r, [("experiment", 6), ("old-katib-config", 1), ("new-katib-config", 1),
                          ("trial-templates", 1), ("deployment", 2), ("service", 2)]) for _ in range(r.randint(2, 3))]
         docs, change = [], False
+        templates = "trial-templates" in subs
         for j, s in enumerate(subs):
             d, c = single_doc(r, idx * 10 + j, s)
             docs.append(d)
             change = change or c
     elif cat == "deployment-service":
         docs, change = [deployment(r, Style(r), idx), service(r, Style(r), idx)], False
+        templates = False
     else:
         d, change = single_doc(r, idx, cat)
         docs = [d]
+        templates = cat == "trial-templates"
     text = render(r, docs)
     if cat == "experiment":
         stem = "experiment-%s" % docs[0]["spec"]["trialTemplate"]["trialSpec"]["kind"].lower()
@@ -695,7 +701,7 @@ def make_file(seed, idx):
         stem = cat
     ext = ".yml" if r.random() < 0.1 else ".yaml"
     path = os.path.join("d%03d" % (idx // 250), "%s-%05d%s" % (stem, idx, ext))
-    return path, text, cat, change, len(docs)
+    return path, text, cat, change, templates, len(docs)
 
 
 def check_text(text, where):
@@ -704,10 +710,11 @@ def check_text(text, where):
 
 
 def gen_dir(seed, outdir, nfiles):
-    summary = {"seed": seed, "files": 0, "bytes": 0, "documents": 0, "to_change": 0, "categories": {}}
+    summary = {"seed": seed, "files": 0, "bytes": 0, "documents": 0, "to_change": 0,
+               "trial_templates_only": 0, "categories": {}}
     made = set()
     for i in range(nfiles):
-        path, text, cat, change, ndocs = make_file(seed, i)
+        path, text, cat, change, templates, ndocs = make_file(seed, i)
         check_text(text, path)
         full = os.path.join(outdir, path)
         d = os.path.dirname(full)
@@ -721,6 +728,7 @@ def gen_dir(seed, outdir, nfiles):
         summary["bytes"] += len(data)
         summary["documents"] += ndocs
         summary["to_change"] += int(change)
+        summary["trial_templates_only"] += int(templates and not change)
         summary["categories"][cat] = summary["categories"].get(cat, 0) + 1
     return summary
 
