@@ -182,6 +182,7 @@ def machine_info(work):
     r = sh(["df", "--output=fstype", work])
     if r.returncode == 0 and r.stdout.strip():
         info["fs"] = r.stdout.strip().splitlines()[-1].strip()
+    info["load"] = "%.2f" % os.getloadavg()[0]
     info["python"] = platform.python_version()
     r = sh(["pkg-config", "--modversion", "yaml-0.1"])
     info["libyaml"] = r.stdout.strip() if r.returncode == 0 else "?"
@@ -509,7 +510,9 @@ def report(args, cfg, info, b, corpora, streams, extra, katib, skip, ruamel_skip
     L.append("### katib-sa benchmark%s" % (" (QUICK MODE: reduced sizes, not the reference numbers)" if args.quick else ""))
     L.append("")
     L.append("- Date: %s; run took %.1f min" % (info["date"], elapsed / 60))
-    L.append("- Machine: nproc %d, %s, %s, %s RAM; work dir on %s" % (info["nproc"], info["cpu"], info["kernel"], info["mem"], info["fs"]))
+    L.append("- Machine: nproc %d, %s, %s, %s RAM; work dir on %s; load average %s at the start, %.2f at the end%s" % (
+        info["nproc"], info["cpu"], info["kernel"], info["mem"], info["fs"], info["load"], os.getloadavg()[0],
+        " (**other work was running: numbers are noisy**)" if max(float(info["load"]), os.getloadavg()[0]) > 0.5 else ""))
     L.append("- katib-sa: %s (commit %s%s); libyaml %s; Python %s; ruamel.yaml %s" % (
         "release build" if katib else "not measured", info["commit"],
         ", --jobs %d" % args.jobs if args.jobs else "", info["libyaml"], info["python"], info["ruamel"] or "missing"))
