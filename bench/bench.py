@@ -512,7 +512,7 @@ def report(args, cfg, info, b, corpora, streams, extra, katib, skip, ruamel_skip
     L.append("- Date: %s; run took %.1f min" % (info["date"], elapsed / 60))
     L.append("- Machine: nproc %d, %s, %s, %s RAM; work dir on %s; load average %s at the start, %.2f at the end%s" % (
         info["nproc"], info["cpu"], info["kernel"], info["mem"], info["fs"], info["load"], os.getloadavg()[0],
-        " (**other work was running: numbers are noisy**)" if max(float(info["load"]), os.getloadavg()[0]) > 0.5 else ""))
+        " (**other work was running at the start: numbers may be noisy**)" if float(info["load"]) > 0.5 else ""))
     L.append("- katib-sa: %s (commit %s%s); libyaml %s; Python %s; ruamel.yaml %s" % (
         "release build" if katib else "not measured", info["commit"],
         ", --jobs %d" % args.jobs if args.jobs else "", info["libyaml"], info["python"], info["ruamel"] or "missing"))
