@@ -12,6 +12,9 @@ struct FixContext {
   var edits: [TextEdit] = []
   var changes: [Change] = []
   var diagnostics: [Diagnostic] = []
+  /// Mappings already given the account: an alias can reach the same mapping twice, and a second
+  /// insertion would write the key twice.
+  private var claimed = Set<NodeID>()
 
   init(options: FixOptions, document: YAMLDocument) {
     self.options = options
@@ -28,6 +31,9 @@ struct FixContext {
     locate = { text.outerLocation(of: $0) }
     transform = { text.outerEdit($0) }
   }
+
+  /// Whether `node` (already resolved) is edited for the first time; later calls return false.
+  mutating func claim(_ node: NodeID) -> Bool { claimed.insert(node).inserted }
 
   mutating func absorb(_ inner: FixContext) {
     edits += inner.edits
@@ -55,6 +61,7 @@ struct FixContext {
   ) {
     let wanted = options.serviceAccount
     let target = document.resolved(mapping)
+    guard claim(target) else { return }
     let start = document.span(of: target).start
     guard document.kind(of: target) == .mapping else {
       warn("\(path) is not a mapping; no \(field) added", at: document.span(of: mapping).start)

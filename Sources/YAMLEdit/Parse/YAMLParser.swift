@@ -92,8 +92,16 @@ public enum YAMLParser {
       // Reader errors carry a raw byte offset, not a character index.
       offset = parser.problem_offset
       if parser.problem_value != -1 {
-        let hex = String(UInt8(truncatingIfNeeded: parser.problem_value), radix: 16, uppercase: true)
-        message += " (byte 0x\(hex.count == 1 ? "0" + hex : hex))"
+        // libyaml passes the offending octet for malformed UTF-8, but the decoded code point for
+        // characters YAML does not allow (surrogates, C0/C1 controls, U+FFFE...).
+        let value = UInt32(truncatingIfNeeded: parser.problem_value)
+        if problem.hasPrefix("invalid Unicode character") || problem.hasPrefix("control characters") {
+          let hex = String(value, radix: 16, uppercase: true)
+          message += " (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))"
+        } else {
+          let hex = String(UInt8(truncatingIfNeeded: value), radix: 16, uppercase: true)
+          message += " (byte 0x\(hex.count == 1 ? "0" + hex : hex))"
+        }
       }
       if source.bytes.indices.contains(offset) && source.bytes[offset] == 0 {
         message = "NUL byte: this is not a text file"
@@ -106,13 +114,14 @@ public enum YAMLParser {
       let contextOffset = builder.byteOffset(ofScalarIndex: parser.context_mark.index)
       notes.append(.note(context, at: source.location(of: contextOffset)))
     }
-    if let template = templateMarker(source.bytes) {
-      notes.append(
-        .note(
-          "this looks like a template ('{{' appears here); render it first (helm template) "
-            + "and run katib-sa on the output", at: source.location(of: template)))
-    }
+    if let template = templateMarker(source.bytes) { notes.append(templateNote(at: template, in: source)) }
     return .error(message, at: source.location(of: offset), notes: notes)
+  }
+
+  static func templateNote(at offset: Int, in source: SourceText) -> Diagnostic {
+    .note(
+      "this looks like a template ('{{' appears here); render it first (helm template) "
+        + "and run katib-sa on the output", at: source.location(of: offset))
   }
 
   /// The offset of the first `{{`, which marks Helm and Go templates.
@@ -305,7 +314,34 @@ struct TreeBuilder {
       record.span.end = end
     }
     document!.nodes[Int(node)] = record
-    if record.kind == .mapping { return duplicateKeyProblem(in: record) }
+    if record.kind == .mapping {
+      if record.isFlow, let problem = templateKeyProblem(in: record) { return problem }
+      return duplicateKeyProblem(in: record)
+    }
+    return nil
+  }
+
+  /// `{{ x }}` is valid YAML (a flow mapping whose key is a flow mapping), but it is a Helm or Go
+  /// template that only looks like data; patching it would patch the template's text, not what it
+  /// renders to. Refuse a flow mapping key that opens right after its parent's `{`.
+  private func templateKeyProblem(in mapping: NodeRecord) -> Diagnostic? {
+    let doc = document!
+    let bytes = source.bytes
+    var index = Int(mapping.firstChild)
+    let end = index + Int(mapping.childCount)
+    while index < end {
+      let key = doc.nodes[Int(doc.children[index])]
+      let start = key.span.start
+      if key.kind == .mapping && key.isFlow && start > 0 && bytes[start] == UInt8(ascii: "{")
+        && bytes[start - 1] == UInt8(ascii: "{")
+      {
+        return .error(
+          "'{{' opens a mapping used as a mapping key; Kubernetes cannot read such a key",
+          at: source.location(of: start - 1),
+          notes: [YAMLParser.templateNote(at: start - 1, in: source)])
+      }
+      index += 2
+    }
     return nil
   }
 

@@ -87,6 +87,12 @@ public struct LineTable: Sendable {
     }
     var column = 1
     var index = lineStarts[low]
+    // A byte order mark is not a character an editor shows.
+    if index == 0 && clamped >= 3 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB
+      && bytes[2] == 0xBF
+    {
+      index = 3
+    }
     while index < clamped {
       if bytes[index] & 0xC0 != 0x80 { column += 1 }
       index += 1
