@@ -61,17 +61,22 @@ public struct LineTable: Sendable {
 
   public init(_ bytes: [UInt8]) {
     var starts = [0]
-    var index = 0
-    let count = bytes.count
-    while index < count {
-      let byte = bytes[index]
-      if byte == 0x0A {
-        starts.append(index + 1)
-      } else if byte == 0x0D {
-        if index + 1 < count && bytes[index + 1] == 0x0A { index += 1 }
-        starts.append(index + 1)
+    bytes.withUnsafeBufferPointer { buffer in
+      let count = buffer.count
+      var index = 0
+      while index < count {
+        let byte = buffer[index]
+        // Line breaks are below 0x0E; one compare skips almost every byte.
+        if byte <= 0x0D {
+          if byte == 0x0A {
+            starts.append(index + 1)
+          } else if byte == 0x0D {
+            if index + 1 < count && buffer[index + 1] == 0x0A { index += 1 }
+            starts.append(index + 1)
+          }
+        }
+        index += 1
       }
-      index += 1
     }
     lineStarts = starts
   }
