@@ -66,7 +66,7 @@ public enum ResourceListFixer {
             results.append(
               resource.result(
                 severity: "info", message: "\(what) (\(change.kind.rawValue))",
-                field: "\(change.path).serviceAccountName"))
+                field: fieldPath(change.path) + ".serviceAccountName"))
           }
         }
         let diagnostics = context.diagnostics.map(ServiceAccountConfig.configWording)
@@ -254,8 +254,11 @@ public enum ResourceListFixer {
       guard closing >= 0, bytes[closing] == UInt8(ascii: "}") else {
         throw problem("cannot find the closing brace of the ResourceList", span.start)
       }
-      let separator = document.pairs(of: root).isEmpty ? "" : ", "
-      return .insert(separator + "\"results\": " + flowList, at: closing)
+      guard let last = document.pairs(of: root).last else {
+        return .insert("\"results\": " + flowList, at: closing)
+      }
+      let end = max(document.span(of: last.key).end, document.span(of: last.value).end)
+      return .insert(", \"results\": " + flowList, at: end)
     }
     guard let firstKey = document.pairs(of: root).first?.key else {
       throw problem("the ResourceList is empty", span.start)
@@ -277,6 +280,19 @@ public enum ResourceListFixer {
     let at = layout.lineBreak(after: end)
     let eol = layout.lineBreak(at: at) ?? layout.lineEnding(forLineAt: layout.lineStart(of: at))
     return .insert(lines.map { eol + $0 }.joined(), at: at)
+  }
+
+  /// A change's path as a field path: the names shown after list indexes, as in
+  /// `runtime.suggestions[0](random)`, are dropped.
+  static func fieldPath(_ path: String) -> String {
+    var out = ""
+    var depth = 0
+    for character in path {
+      if character == "(" { depth += 1 }
+      if depth == 0 { out.append(character) }
+      if character == ")" && depth > 0 { depth -= 1 }
+    }
+    return out
   }
 
   static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {

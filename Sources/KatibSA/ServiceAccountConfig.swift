@@ -53,6 +53,7 @@ public enum ServiceAccountConfig {
     guard document.kind(of: object) == .mapping else {
       throw .error("the function configuration is not a mapping", at: document.location(of: node))
     }
+    if document.pairs(of: object).isEmpty { return base }
     let settings: NodeID
     let what: String
     let allowed: Set<String>
