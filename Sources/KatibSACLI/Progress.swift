@@ -27,13 +27,23 @@ final class ProgressLine: @unchecked Sendable {
     return ProgressLine(write: streams.writeError)
   }
 
-  /// `streams` with a standard error that first wipes the progress line.
+  /// `streams` with a standard error (and a standard output on a terminal, which may be the same
+  /// screen) that first wipes the progress line.
   func guarding(_ streams: StandardStreams) -> StandardStreams {
     var guarded = streams
     guarded.writeError = { [self] bytes in
       lock.locked {
         clearLocked()
         write(bytes)
+      }
+    }
+    if streams.outputIsTerminal {
+      let writeOutput = streams.writeOutput
+      guarded.writeOutput = { [self] bytes in
+        lock.locked {
+          clearLocked()
+          writeOutput(bytes)
+        }
       }
     }
     return guarded
