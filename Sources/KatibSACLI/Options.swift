@@ -138,7 +138,7 @@ public struct Options: Sendable {
                               and list a transformer config (apiVersion: katib-sa/v1,
                               kind: KatibServiceAccount, serviceAccount: NAME, force: BOOL);
                               it runs in this mode under that name, or when its one argument is
-                              such a config file
+                              such a config file and standard input is not a terminal
       KRM function            a config.kubernetes.io/v1 ResourceList on standard input is fixed item
                               by item; functionConfig (a KatibServiceAccount, or a ConfigMap with
                               data.serviceAccount and data.force) sets the account; findings are

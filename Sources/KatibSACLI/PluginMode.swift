@@ -16,11 +16,15 @@ enum PluginMode {
   static let kustomizeExecutableName = ServiceAccountConfig.kind
 
   /// The configuration file when the command line asks for kustomize exec plugin mode.
-  static func kustomizeConfig(invokedAs name: String, arguments: [String]) -> String? {
+  ///
+  /// A config file as the only argument counts only when standard input is not a terminal:
+  /// kustomize always pipes the resources, and a person who runs `katib-sa katib-sa.yaml` (or a
+  /// hook that passes that one file) must not be left waiting for input.
+  static func kustomizeConfig(invokedAs name: String, arguments: [String], inputIsTerminal: Bool) -> String? {
     if POSIX.baseName(name) == kustomizeExecutableName {
       return arguments.count == 1 && !arguments[0].hasPrefix("-") ? arguments[0] : nil
     }
-    guard arguments.count == 1, let path = arguments.first, !path.hasPrefix("-") else { return nil }
+    guard !inputIsTerminal, arguments.count == 1, let path = arguments.first, !path.hasPrefix("-") else { return nil }
     return isPluginConfigFile(path) ? path : nil
   }
 
@@ -97,7 +101,9 @@ enum PluginMode {
 extension CLI {
   /// Runs the command line of a process started as `name` (its `argv[0]`): as a kustomize exec
   /// plugin when ``PluginMode`` says so, else as ``run(arguments:streams:)``.
-  public static func run(invokedAs name: String, arguments: [String], streams: StandardStreams) -> ExitStatus {
+  public static func run(
+    invokedAs name: String, arguments: [String], streams: StandardStreams, inputIsTerminal: Bool = isatty(0) == 1
+  ) -> ExitStatus {
     if POSIX.baseName(name) == PluginMode.kustomizeExecutableName {
       if arguments == ["--help"] || arguments == ["-h"] {
         streams.writeOutput(Array((PluginMode.kustomizeHelp + "\n").utf8))
@@ -108,7 +114,7 @@ extension CLI {
         return .success
       }
     }
-    if let config = PluginMode.kustomizeConfig(invokedAs: name, arguments: arguments) {
+    if let config = PluginMode.kustomizeConfig(invokedAs: name, arguments: arguments, inputIsTerminal: inputIsTerminal) {
       return PluginMode.runKustomizePlugin(configPath: config, streams: streams)
     }
     if POSIX.baseName(name) == PluginMode.kustomizeExecutableName {

@@ -180,9 +180,17 @@ import Testing
     let buffers = Integration.Buffers()
     let status = CLI.run(
       invokedAs: "katib-sa", arguments: [config.path],
-      streams: buffers.streams(input: Array(Integration.experiment.utf8)))
+      streams: buffers.streams(input: Array(Integration.experiment.utf8)), inputIsTerminal: false)
     #expect(status == .success)
     #expect(buffers.stdout.contains("serviceAccountName: irsa-runner"))
+
+    // With standard input on a terminal, the file is just a file (with nothing to fix).
+    let interactive = Integration.Buffers()
+    #expect(
+      CLI.run(invokedAs: "katib-sa", arguments: [config.path], streams: interactive.streams(), inputIsTerminal: true)
+        == .success)
+    #expect(interactive.stdout.isEmpty)
+    #expect(interactive.stderr.contains("patched 0 pod templates in 0 of 1 file"))
     // The config file itself is not rewritten.
     #expect(try Integration.read(config) == Self.pluginConfig(account: "irsa-runner"))
 
@@ -190,7 +198,9 @@ import Testing
     let manifest = root.appendingPathComponent("experiment.yaml")
     try Integration.write(Integration.experiment, to: manifest)
     let plain = Integration.Buffers()
-    #expect(CLI.run(invokedAs: "katib-sa", arguments: [manifest.path], streams: plain.streams()) == .success)
+    #expect(
+      CLI.run(invokedAs: "katib-sa", arguments: [manifest.path], streams: plain.streams(), inputIsTerminal: false)
+        == .success)
     #expect(plain.stdout.isEmpty)
     #expect(try Integration.read(manifest).contains("serviceAccountName: default-editor"))
   }
