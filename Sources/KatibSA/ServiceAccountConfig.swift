@@ -115,24 +115,13 @@ public enum ServiceAccountConfig {
   /// than pass `--force`.
   public static func configWording(_ diagnostic: Diagnostic) -> Diagnostic {
     var reworded = diagnostic
-    reworded.message = diagnostic.message.replacingOccurrences("(use --force to replace it)", "(set force: true to replace it)")
+    let flag = "(use --force to replace it)"
+    if let range = diagnostic.message.firstRange(of: flag) {
+      reworded.message.replaceSubrange(range, with: "(set force: true to replace it)")
+    }
     return reworded
   }
 
   static func isNull(_ text: String) -> Bool { text.isEmpty || text == "~" || text.lowercased() == "null" }
 }
 
-extension String {
-  /// Every occurrence of `target` replaced, without Foundation.
-  func replacingOccurrences(_ target: String, _ replacement: String) -> String {
-    guard !target.isEmpty, contains(target) else { return self }
-    var out = ""
-    var rest = self[...]
-    while let range = rest.firstRange(of: target) {
-      out += rest[..<range.lowerBound]
-      out += replacement
-      rest = rest[range.upperBound...]
-    }
-    return out + rest
-  }
-}
