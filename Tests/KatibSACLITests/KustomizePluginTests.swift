@@ -98,7 +98,7 @@ import Testing
     #expect(experiment.contains("restartPolicy: Never\n            serviceAccountName: irsa-runner\n"), "\(experiment)")
     // The suggestion inside the generated ConfigMap's katib-config.yaml block.
     #expect(output.contains(
-      "          image: ghcr.io/kubeflow/katib/suggestion-hyperopt:latest\n          serviceAccountName: irsa-runner\n"))
+      "        - algorithmName: random\n          serviceAccountName: irsa-runner\n          image: ghcr.io/kubeflow/katib/suggestion-hyperopt:latest\n"))
     #expect(output.contains("name: katib-config\n  namespace: kubeflow"))
   }
 
