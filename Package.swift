@@ -19,3 +19,11 @@ let package = Package(
     .testTarget(name: "KatibSACLITests", dependencies: ["KatibSACLI"]),
   ]
 )
+
+// The libFuzzer target has no `main` (libFuzzer brings it), so it only links with
+// `--sanitize=fuzzer`; it is declared only when KATIB_SA_FUZZ=1 is set, so that a plain
+// `swift build` or `swift test` never tries to link it. Tests/Scripts/fuzz.sh sets it.
+if Context.environment["KATIB_SA_FUZZ"] == "1" {
+  package.targets.append(.executableTarget(name: "KatibSAFuzz", dependencies: ["KatibSA", "YAMLEdit"]))
+  package.products.append(.executable(name: "katib-sa-fuzz", targets: ["KatibSAFuzz"]))
+}

@@ -12,6 +12,9 @@ struct FixContext {
   var edits: [TextEdit] = []
   var changes: [Change] = []
   var diagnostics: [Diagnostic] = []
+  /// Mappings already given the account: an alias can reach the same mapping twice, and a second
+  /// insertion would write the key twice.
+  private var claimed = Set<NodeID>()
 
   init(options: FixOptions, document: YAMLDocument) {
     self.options = options
@@ -27,6 +30,38 @@ struct FixContext {
     documentIndex = parent.documentIndex
     locate = { text.outerLocation(of: $0) }
     transform = { text.outerEdit($0) }
+  }
+
+  /// Whether `node` (already resolved) is edited for the first time; later calls return false.
+  mutating func claim(_ node: NodeID) -> Bool { claimed.insert(node).inserted }
+
+  /// Opens the text held in a scalar (JSON or YAML in a ConfigMap value), or warns that it cannot
+  /// be edited in place and returns nil.
+  mutating func openEmbedded(_ node: NodeID, of document: YAMLDocument, path: String, consequence: String)
+    -> EmbeddedText?
+  {
+    do {
+      return try EmbeddedText(scalar: node, of: document, innerPath: document.source.path)
+    } catch {
+      warn("\(path): \(error.message); \(consequence)", at: document.span(of: node).start)
+      return nil
+    }
+  }
+
+  /// Parses embedded text and hands each of its documents to `body` with a context whose edits
+  /// and locations are translated to the file. On a parse error nothing is kept, and the error's
+  /// message and file offset are returned for the caller to report at the severity it chooses.
+  mutating func forEachEmbeddedDocument(
+    in text: EmbeddedText, _ body: (YAMLDocument, inout FixContext) -> Void
+  ) -> (message: String, offset: Int)? {
+    var inner = FixContext(embedded: text, parent: self)
+    do {
+      try YAMLParser.parse(text.inner, limits: options.limits) { body($0, &inner) }
+    } catch {
+      return (error.message, text.outerOffset(of: error.location?.offset ?? 0))
+    }
+    absorb(inner)
+    return nil
   }
 
   mutating func absorb(_ inner: FixContext) {
@@ -55,6 +90,7 @@ struct FixContext {
   ) {
     let wanted = options.serviceAccount
     let target = document.resolved(mapping)
+    guard claim(target) else { return }
     let start = document.span(of: target).start
     guard document.kind(of: target) == .mapping else {
       warn("\(path) is not a mapping; no \(field) added", at: document.span(of: mapping).start)

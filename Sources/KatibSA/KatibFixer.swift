@@ -52,7 +52,8 @@ public enum KatibFixer {
       }
     case let listKind where listKind == "List" || listKind.hasSuffix("List"):
       guard let items = document.value("items", in: resource), document.kind(of: items) == .sequence else { return }
-      for item in document.items(of: items) {
+      var routed = Set<NodeID>()
+      for item in document.items(of: items) where routed.insert(document.resolved(item)).inserted {
         let itemKind = document.string(at: ["kind"], from: item) ?? ""
         if itemKind != "List" && !itemKind.hasSuffix("List") { route(item, in: document, context: &context) }
       }

@@ -240,8 +240,28 @@ public enum FileIO {
 
   /// Reads `fd` until end of file, retrying on `EINTR` (and waiting on `EAGAIN` for non-blocking input).
   static func readToEnd(fd: Int32, sizeHint: Int, displayPath: String) throws(Diagnostic) -> [UInt8] {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(max(sizeHint, 0) + 1)
+    // Read a file of known size straight into its array: no zero-filled scratch buffer per file.
+    let capacity = max(sizeHint, 0) + 1
+    var readError: Int32 = 0
+    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+      var total = 0
+      while total < buffer.count {
+        let count = read(fd, buffer.baseAddress! + total, buffer.count - total)
+        if count > 0 {
+          total += count
+        } else if count == 0 {
+          break
+        } else if errno != EINTR {
+          readError = errno
+          break
+        }
+      }
+      initialized = total
+    }
+    if bytes.count < capacity && readError == 0 { return bytes }
+    if readError != 0 && readError != EAGAIN && readError != EWOULDBLOCK {
+      throw fileError(displayPath, "cannot read: \(POSIX.describe(readError))")
+    }
     let chunkSize = 64 * 1024
     var chunk = [UInt8](repeating: 0, count: chunkSize)
     while true {

@@ -61,17 +61,22 @@ public struct LineTable: Sendable {
 
   public init(_ bytes: [UInt8]) {
     var starts = [0]
-    var index = 0
-    let count = bytes.count
-    while index < count {
-      let byte = bytes[index]
-      if byte == 0x0A {
-        starts.append(index + 1)
-      } else if byte == 0x0D {
-        if index + 1 < count && bytes[index + 1] == 0x0A { index += 1 }
-        starts.append(index + 1)
+    bytes.withUnsafeBufferPointer { buffer in
+      let count = buffer.count
+      var index = 0
+      while index < count {
+        let byte = buffer[index]
+        // Line breaks are below 0x0E; one compare skips almost every byte.
+        if byte <= 0x0D {
+          if byte == 0x0A {
+            starts.append(index + 1)
+          } else if byte == 0x0D {
+            if index + 1 < count && buffer[index + 1] == 0x0A { index += 1 }
+            starts.append(index + 1)
+          }
+        }
+        index += 1
       }
-      index += 1
     }
     lineStarts = starts
   }
@@ -87,6 +92,12 @@ public struct LineTable: Sendable {
     }
     var column = 1
     var index = lineStarts[low]
+    // A byte order mark is not a character an editor shows.
+    if index == 0 && clamped >= 3 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB
+      && bytes[2] == 0xBF
+    {
+      index = 3
+    }
     while index < clamped {
       if bytes[index] & 0xC0 != 0x80 { column += 1 }
       index += 1
