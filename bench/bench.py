@@ -517,9 +517,11 @@ def report(args, cfg, info, b, corpora, streams, extra, katib, skip, ruamel_skip
     L.append("- katib-sa: %s (commit %s%s); libyaml %s; Python %s; ruamel.yaml %s" % (
         "release build" if katib else "not measured", info["commit"],
         ", --jobs %d" % args.jobs if args.jobs else "", info["libyaml"], info["python"], info["ruamel"] or "missing"))
-    L.append("- Corpus seed %s: %s files, %s (avg %.1f KB/file, %d documents, %d files need a change); stream %s, %d documents"
+    L.append("- Corpus seed %s: %s files, %s (avg %.1f KB/file, %d documents; %d files hold an Experiment or a katib-config, %d more only "
+             "trial templates); stream %s, %d documents"
              % (args.seed, f"{csum['files']:,}", fmt_mb(csum["bytes"]), csum["bytes"] / csum["files"] / 1e3,
-                csum["documents"], csum["to_change"], fmt_mb(ssum["bytes"]), ssum["documents"]))
+                csum["documents"], csum["to_change"], csum.get("trial_templates_only", 0),
+                fmt_mb(ssum["bytes"]), ssum["documents"]))
     L.append("- %d timed runs per command after one warm-up, commands alternated round-robin; median wall time; "
              "peak RSS is the maximum over runs; fresh copy and `sync` before every run that writes" % cfg["runs"])
     if not katib:
