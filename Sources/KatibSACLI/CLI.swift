@@ -163,7 +163,7 @@ struct Session {
     progress?.start(total: items.lazy.filter { if case .file = $0 { true } else { false } }.count)
     defer { progress?.finish() }
     let writer = AtomicBatchWriter()
-    let chunkSize = 256
+    let chunkSize = 1024
     var start = 0
     // Chunks bound the memory held for results and the temp files a crash could leave behind.
     while start < items.count {

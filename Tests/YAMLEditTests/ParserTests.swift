@@ -115,6 +115,18 @@ private func failure(_ bytes: [UInt8]) -> Diagnostic? {
     #expect(source.location(of: 8).description == "p:4:2")
   }
 
+  @Test func forwardScanAgreesWithTheTable() {
+    let bytes = Array("\u{FEFF}a: é\r\nb:\r\r\n  训: x\n\nz".utf8)
+    let scanning = SourceText(path: "p", bytes: bytes)
+    let table = SourceText(path: "p", bytes: bytes)
+    _ = table.lineTable
+    for offset in 0...bytes.count {
+      #expect(scanning.location(of: offset) == table.location(of: offset), "offset \(offset)")
+    }
+    // Going backwards falls back to the table.
+    #expect(scanning.location(of: 4) == table.location(of: 4))
+  }
+
   @Test func columnsCountCharacters() {
     let source = SourceText(path: "p", bytes: Array("é训x".utf8))
     #expect(source.location(of: 5).column == 3)

@@ -235,7 +235,12 @@ public enum FileIO {
 
   /// Reads standard input (descriptor 0) to its end.
   public static func readStandardInput() throws(Diagnostic) -> [UInt8] {
-    try readToEnd(fd: 0, sizeHint: 0, displayPath: "<stdin>")
+    // Redirected from a file (`katib-sa < big.yaml`), the size is known: read it in one piece
+    // instead of growing the array by copying.
+    var info = stat()
+    let remaining = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+      ? max(0, Int(info.st_size) - Int(lseek(0, 0, SEEK_CUR))) : 0
+    return try readToEnd(fd: 0, sizeHint: remaining, displayPath: "<stdin>")
   }
 
   /// Reads `fd` until end of file, retrying on `EINTR` (and waiting on `EAGAIN` for non-blocking input).
