@@ -160,26 +160,6 @@ enum ReportJSON {
     return "{" + fields.joined(separator: ", ") + "}"
   }
 
-  /// A JSON string literal. Swift strings are valid Unicode, so only quotes, backslashes and
-  /// control characters need escaping.
-  static func string(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  /// A JSON string literal (the same text as a YAML double-quoted scalar).
+  static func string(_ text: String) -> String { ScalarText.doubleQuoted(text) }
 }

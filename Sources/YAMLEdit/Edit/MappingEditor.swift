@@ -208,7 +208,8 @@ public enum ScalarText {
     return allowed && !reservedWords.contains(value.lowercased())
   }
 
-  /// A double-quoted scalar, valid as both YAML and JSON.
+  /// A double-quoted scalar, valid as both YAML and JSON (LS and PS escaped too, since some JSON
+  /// consumers and libyaml treat them as line breaks).
   public static func doubleQuoted(_ value: String) -> String {
     var out = "\""
     for scalar in value.unicodeScalars {
@@ -219,7 +220,7 @@ public enum ScalarText {
       case "\r": out += "\\r"
       case "\t": out += "\\t"
       default:
-        if scalar.value < 0x20 || scalar.value == 0x7F {
+        if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
           let hex = String(scalar.value, radix: 16)
           out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         } else {
