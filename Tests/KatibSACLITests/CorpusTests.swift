@@ -38,15 +38,15 @@ struct CorpusTests {
 
   @Test(arguments: ["katib", "awslabs"])
   func everyTargetGetsTheAccountAndNothingElseChanges(_ folder: String) throws {
-    let work = try makeTemporaryDirectory()
+    let work = try Integration.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: work) }
     let original = Repository.corpus.appendingPathComponent(folder)
     let copy = work.appendingPathComponent(folder)
     try copyWritable(original, to: copy)
 
-    let first = try Binary.run([copy.path])
+    let first = try Integration.katibSA([copy.path])
     // The Helm chart templates in the corpus are not YAML: they fail, and nothing else may.
-    let errorLines = first.stderrText.split(separator: "\n").filter { $0.contains(": error: ") }
+    let errorLines = first.errors.split(separator: "\n").filter { $0.contains(": error: ") }
     #expect(errorLines.allSatisfy { $0.contains("/templates/") }, "\(errorLines)")
 
     var tally = Tally()
@@ -81,8 +81,8 @@ struct CorpusTests {
       }
     }
     // A second run finds nothing left to do.
-    let second = try Binary.run(["--check", "--quiet", copy.path])
-    #expect(second.stderrText.split(separator: "\n").allSatisfy { !$0.contains("would patch") })
+    let second = try Integration.katibSA(["--check", "--quiet", copy.path])
+    #expect(second.errors.split(separator: "\n").allSatisfy { !$0.contains("would patch") })
     print(
       "corpus \(folder): \(tally.files) files, \(tally.changedFiles) changed, \(tally.podTemplates) pod templates "
         + "and \(tally.suggestions) suggestion algorithms checked, \(tally.insertedLines) lines inserted, 0 changed")

@@ -7,15 +7,15 @@ import Testing
   static let inputs = ["experiments", "katib-config", "trial-templates"]
 
   @Test func fixingTheExamplesInPlaceGivesTheExpectedFiles() throws {
-    let work = try makeTemporaryDirectory()
+    let work = try Integration.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: work) }
     for folder in Self.inputs {
       try FileManager.default.copyItem(
         at: Repository.examples.appendingPathComponent(folder), to: work.appendingPathComponent(folder))
     }
-    let result = try Binary.run(Self.inputs, in: work)
-    #expect(result.status == 0, "\(result.stderrText)")
-    #expect(result.stderrText.hasSuffix("patched 21 pod templates and 33 suggestion algorithms in 15 of 16 files\n"), "\(result.stderrText)")
+    let result = try Integration.katibSA(Self.inputs, in: work)
+    #expect(result.status == 0, "\(result.errors)")
+    #expect(result.errors.hasSuffix("patched 21 pod templates and 33 suggestion algorithms in 15 of 16 files\n"), "\(result.errors)")
     let expected = Repository.examples.appendingPathComponent("expected")
     for relative in relativeFiles(below: work) {
       let want = bytes(of: expected.appendingPathComponent(relative))
@@ -23,14 +23,14 @@ import Testing
       #expect(bytes(of: work.appendingPathComponent(relative)) == want, "\(relative) differs from Examples/expected")
     }
     // A second run changes nothing, and --check agrees.
-    let check = try Binary.run(["--check"] + Self.inputs, in: work)
-    #expect(check.status == 0, "\(check.stderrText)")
+    let check = try Integration.katibSA(["--check"] + Self.inputs, in: work)
+    #expect(check.status == 0, "\(check.errors)")
   }
 
   @Test func diffOfTheExamplesShowsOnlyAddedLines() throws {
-    let result = try Binary.run(["--diff", "Examples"], in: Repository.root, environment: ["NO_COLOR": "1"])
+    let result = try Integration.katibSA(["--diff", "Examples"], in: Repository.root, environment: ["NO_COLOR": "1"])
     #expect(result.status == 0)
-    let changed = result.stdoutText.split(separator: "\n").filter {
+    let changed = result.output.split(separator: "\n").filter {
       ($0.hasPrefix("+") || $0.hasPrefix("-")) && !$0.hasPrefix("+++") && !$0.hasPrefix("---")
     }
     #expect(!changed.isEmpty)
