@@ -156,6 +156,8 @@ struct Session {
     var identity: FileIdentity?
     var outcome: FixOutcome?
     var readError: Diagnostic?
+    /// In place, the new content already written next to the file by the worker, or why not.
+    var temporary: Result<AtomicBatchWriter.TemporaryFile, Diagnostic>?
   }
 
   mutating func processPaths(_ paths: [String]) {
@@ -230,8 +232,14 @@ struct Session {
       streams.writeOutput(
         UnifiedDiff.render(path: result.displayPath, original: outcome.original, modified: outcome.output, color: useColor))
     case .fix:
-      do {
-        try writer.stage(displayPath: result.displayPath, realPath: result.realPath, bytes: outcome.output, original: identity)
+      do throws(Diagnostic) {
+        switch result.temporary {
+        case .success(let file): try writer.adopt(file)
+        case .failure(let error): throw error
+        case nil:
+          try writer.stage(
+            displayPath: result.displayPath, realPath: result.realPath, bytes: outcome.output, original: identity)
+        }
         return outcome
       } catch {
         recordFailure(entry: recordsReport ? reportEntries.count - 1 : nil, error)
@@ -247,6 +255,7 @@ struct Session {
     let results = ResultBox(count: files.count)
     let jobs = options.jobs > 0 ? options.jobs : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     let fixOptions = options.fix
+    let writesInPlace = options.mode == .fix
     let work: @Sendable (Int) -> Void = { index in
       let (displayPath, path) = files[index]
       var result = FileResult(displayPath: displayPath)
@@ -254,7 +263,15 @@ struct Session {
         let (bytes, identity, realPath) = try FileIO.readRegularFile(displayPath: displayPath, path: path)
         result.identity = identity
         result.realPath = realPath
-        result.outcome = KatibFixer.fix(SourceText(path: displayPath, bytes: bytes), options: fixOptions)
+        let outcome = KatibFixer.fix(SourceText(path: displayPath, bytes: bytes), options: fixOptions)
+        result.outcome = outcome
+        // Creating the temporary file is most of a rewrite's cost; do it here, in parallel.
+        if writesInPlace && outcome.isChanged {
+          result.temporary = Result { () throws(Diagnostic) in
+            try AtomicBatchWriter.writeTemporary(
+              displayPath: displayPath, realPath: realPath, bytes: outcome.output, original: identity)
+          }
+        }
       } catch {
         result.readError = error
       }

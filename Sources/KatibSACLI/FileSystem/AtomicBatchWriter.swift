@@ -37,17 +37,62 @@ public final class AtomicBatchWriter {
     staged.filter { !$0.finished }.map(\.temporaryPath)
   }
 
-  /// Creates `<dir>/.<name>.katib-sa-tmp.<random>` next to `realPath` (with `O_CREAT|O_EXCL|O_NOFOLLOW`,
-  /// mode 0600), writes `bytes` to it, gives it the original permissions (and owner and group when running as
-  /// root) and remembers it. Does not rename yet. On any error the temporary file is removed.
-  ///
-  /// Refuses read-only targets (no write bit for anyone, even as root), targets with several hard links
-  /// (replacing one name would split the link) and the same file staged twice.
+  /// A temporary file holding a file's new content, written but not yet renamed into place.
+  public struct TemporaryFile: Sendable {
+    let displayPath: String
+    let realPath: String
+    let temporaryPath: String
+    let original: FileIdentity
+  }
+
+  /// Writes the new content of one file to a temporary file next to it and stages it; see
+  /// ``writeTemporary(displayPath:realPath:bytes:original:)`` and ``adopt(_:)``.
   public func stage(displayPath: String, realPath: String, bytes: [UInt8], original: FileIdentity)
     throws(Diagnostic)
   {
-    func fail(_ message: String) -> Diagnostic { FileIO.fileError(displayPath, message) }
+    try checkNotStaged(displayPath: displayPath, realPath: realPath)
+    try adopt(Self.writeTemporary(displayPath: displayPath, realPath: realPath, bytes: bytes, original: original))
+  }
 
+  /// Stages a temporary file written (perhaps on another thread) by ``writeTemporary``. Refuses a file
+  /// already staged under another name, removing the temporary file.
+  public func adopt(_ file: TemporaryFile) throws(Diagnostic) {
+    do {
+      try checkNotStaged(displayPath: file.displayPath, realPath: file.realPath)
+    } catch {
+      _ = unlink(file.temporaryPath)
+      SignalCleanup.unregister(file.temporaryPath)
+      throw error
+    }
+    staged.append(
+      Staged(
+        displayPath: file.displayPath, realPath: file.realPath, temporaryPath: file.temporaryPath,
+        original: file.original))
+    stagedRealPaths[file.realPath] = file.displayPath
+  }
+
+  private func checkNotStaged(displayPath: String, realPath: String) throws(Diagnostic) {
+    if let first = stagedRealPaths[realPath] {
+      throw FileIO.fileError(
+        displayPath,
+        first == displayPath
+          ? "file is given more than once; it is written only once"
+          : "file is the same as '\(first)'; it is written only once")
+    }
+  }
+
+  /// Creates `<dir>/.<name>.katib-sa-tmp.<random>` next to `realPath` (with `O_CREAT|O_EXCL|O_NOFOLLOW`,
+  /// mode 0600), writes `bytes` to it and gives it the original permissions (and owner and group when
+  /// running as root). Safe to call from several threads: file creation is the costly part of a
+  /// rewrite, and files in different directories can be created at the same time. On any error the
+  /// temporary file is removed.
+  ///
+  /// Refuses read-only targets (no write bit for anyone, even as root) and targets with several hard
+  /// links (replacing one name would split the link).
+  public static func writeTemporary(displayPath: String, realPath: String, bytes: [UInt8], original: FileIdentity)
+    throws(Diagnostic) -> TemporaryFile
+  {
+    func fail(_ message: String) -> Diagnostic { FileIO.fileError(displayPath, message) }
     guard original.isRegularFile else {
       throw fail("not a regular file; only regular files can be patched, not written")
     }
@@ -61,13 +106,6 @@ public final class AtomicBatchWriter {
         "file has \(original.linkCount) hard links; not written, because replacing it would split the link (copy the file to break the link first if you mean to change only this name)"
       )
     }
-    if let first = stagedRealPaths[realPath] {
-      throw fail(
-        first == displayPath
-          ? "file is given more than once; it is written only once"
-          : "file is the same as '\(first)'; it is written only once")
-    }
-
     let directory = POSIX.directoryName(realPath)
     let baseName = POSIX.baseName(realPath)
     var fd: Int32 = -1
@@ -126,10 +164,7 @@ public final class AtomicBatchWriter {
       throw fail("cannot write the new content to '\(directory)': \(POSIX.describe(code)); not written")
     }
 
-    staged.append(
-      Staged(
-        displayPath: displayPath, realPath: realPath, temporaryPath: temporaryPath, original: original))
-    stagedRealPaths[realPath] = displayPath
+    return TemporaryFile(displayPath: displayPath, realPath: realPath, temporaryPath: temporaryPath, original: original)
   }
 
   private static func createFailureMessage(_ code: Int32, directory: String) -> String {
