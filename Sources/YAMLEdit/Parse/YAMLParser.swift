@@ -91,6 +91,13 @@ public enum YAMLParser {
     if parser.error == YAML_READER_ERROR {
       // Reader errors carry a raw byte offset, not a character index.
       offset = parser.problem_offset
+      if problem.hasPrefix("invalid trailing UTF-8 octet") {
+        // libyaml points at the bad continuation byte; an editor shows the broken character
+        // where its lead byte is.
+        var lead = min(offset, source.bytes.count) - 1
+        while lead > 0 && lead > offset - 4 && source.bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+        if lead >= 0 && source.bytes[lead] >= 0xC0 { offset = lead }
+      }
       if parser.problem_value != -1 {
         // libyaml passes the offending octet for malformed UTF-8, but the decoded code point for
         // characters YAML does not allow (surrogates, C0/C1 controls, U+FFFE...).
