@@ -20,8 +20,11 @@ artifacts="$work/artifacts"
 mkdir -p "$corpus" "$seeds" "$artifacts"
 
 echo "fuzz: building katib-sa-fuzz (release, fuzzer + address sanitizers) in $scratch"
-if ! KATIB_SA_FUZZ=1 swift build --package-path "$root" --scratch-path "$scratch" -c release \
-  --sanitize=fuzzer --sanitize=address --product katib-sa-fuzz >"$work/build.log" 2>&1; then
+# --no-gc-sections: with the linker's section garbage collection the coverage counters of the
+# library modules can be dropped, and libFuzzer then fuzzes blind ("no interesting inputs").
+build=(swift build --package-path "$root" --scratch-path "$scratch" -c release
+  --sanitize=fuzzer --sanitize=address -Xlinker --no-gc-sections --product katib-sa-fuzz)
+if ! KATIB_SA_FUZZ=1 "${build[@]}" >"$work/build.log" 2>&1; then
   if grep -qiE "fuzzer|sanitizer|unsupported|libclang_rt" "$work/build.log"; then
     echo "fuzz: skipped: this toolchain cannot build with --sanitize=fuzzer (see $work/build.log)"
     tail -n 5 "$work/build.log"
@@ -31,8 +34,7 @@ if ! KATIB_SA_FUZZ=1 swift build --package-path "$root" --scratch-path "$scratch
   tail -n 40 "$work/build.log"
   exit 2
 fi
-binary="$(KATIB_SA_FUZZ=1 swift build --package-path "$root" --scratch-path "$scratch" -c release \
-  --sanitize=fuzzer --sanitize=address --product katib-sa-fuzz --show-bin-path)/katib-sa-fuzz"
+binary="$(KATIB_SA_FUZZ=1 "${build[@]}" --show-bin-path)/katib-sa-fuzz"
 
 # Seeds: copied under content-derived names, so re-running does not pile up duplicates.
 seed_dirs=("$root/Tests/Goldens" "$root/Examples" "$root/../shared/corpus/katib")
@@ -58,6 +60,10 @@ SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
   -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1 "$@" 2>&1 | tee "$work/fuzz.log" |
   grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse)' 
 status="${PIPESTATUS[0]}"
+if ! grep -qE 'INITED cov: [1-9]' "$work/fuzz.log"; then
+  echo "fuzz: the target has no coverage instrumentation; the run proves nothing"
+  exit 2
+fi
 if [ "$status" -ne 0 ]; then
   echo "fuzz: FOUND A PROBLEM (exit $status); inputs in $artifacts:"
   ls -la "$artifacts"
