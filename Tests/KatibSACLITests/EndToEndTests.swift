@@ -53,6 +53,7 @@ import Testing
     BadInput(name: "binary", bytes: [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0xFF, 0x80], position: "1:1", words: "control characters"),
     BadInput(name: "Helm template", bytes: Array("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n".utf8), position: "4:9", words: "looks like a template"),
     BadInput(name: "Helm block", bytes: Array("metadata:\n  name: x\n{{- if .Values.a }}\n  labels: {}\n{{- end }}\n".utf8), position: "4:", words: "looks like a template"),
+    BadInput(name: "over a million nodes", bytes: Array(("k: [" + String(repeating: "1,", count: 1_000_000) + "1]\n").utf8), position: "1:1999999", words: "document too large"),
     BadInput(name: "not YAML", bytes: Array("key: value: other\n".utf8), position: "1:11", words: "mapping values are not allowed"),
   ]
 

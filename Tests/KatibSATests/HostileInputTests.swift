@@ -67,6 +67,22 @@ import YAMLEdit
     #expect(outcome.output == outcome.original)
   }
 
+  @Test func documentWithTooManyNodesIsRefusedAndTheNextDocumentIsNot() {
+    let limits = ParseLimits(maxDepth: 1000, maxNodesPerDocument: 1_000)
+    let dense = "a: [" + Array(repeating: "{x: 1}", count: 400).joined(separator: ", ") + "]\n"
+    let outcome = KatibFixer.fix(SourceText(path: "d.yaml", bytes: Array(dense.utf8)), options: FixOptions(limits: limits))
+    let error = Hostile.errors(outcome).first
+    #expect(error?.message.contains("document too large (more than 1000 nodes)") == true)
+    #expect(error?.location?.line == 1)
+    #expect(outcome.output == outcome.original)
+    // The same number of nodes spread over documents is fine: the limit is per document.
+    let spread = Array(repeating: "a: [" + Array(repeating: "{x: 1}", count: 200).joined(separator: ", ") + "]\n", count: 5)
+      .joined(separator: "---\n") + "---\n" + Hostile.experiment
+    let fine = KatibFixer.fix(SourceText(path: "d.yaml", bytes: Array(spread.utf8)), options: FixOptions(limits: limits))
+    #expect(Hostile.errors(fine).isEmpty)
+    #expect(fine.changes.count == 1)
+  }
+
   // MARK: Aliases
 
   @Test func billionLaughsIsNeverExpandedAndOtherDocumentsArePatched() {

@@ -5,7 +5,15 @@ public struct ParseLimits: Sendable, Hashable {
   /// Deepest nesting of collections accepted. Kubernetes manifests stay below 30; libyaml's own
   /// time grows quadratically with flow depth, so the limit is checked while events arrive.
   public var maxDepth: Int
-  public init(maxDepth: Int = 1000) { self.maxDepth = maxDepth }
+  /// Most nodes (scalars, aliases, collections) in one document. Every node costs about 150 bytes
+  /// of tree, so a dense file (`[{x: 1}, {x: 1}, ...]`) would need 40 times its size in memory.
+  /// Kubernetes stores an object in at most about 1.5 MB, which even written densely holds far
+  /// fewer than a million nodes; the limit bounds the tree of one document to about 150 MB.
+  public var maxNodesPerDocument: Int
+  public init(maxDepth: Int = 1000, maxNodesPerDocument: Int = 1_000_000) {
+    self.maxDepth = maxDepth
+    self.maxNodesPerDocument = maxNodesPerDocument
+  }
 }
 
 /// Reads a YAML stream with libyaml into ``YAMLDocument`` trees whose spans are byte offsets.
@@ -210,6 +218,16 @@ struct TreeBuilder {
 
   mutating func consume(_ event: yaml_event_t) -> Diagnostic? {
     let start = byteOffset(ofScalarIndex: event.start_mark.index)
+    switch event.type {
+    case YAML_SCALAR_EVENT, YAML_ALIAS_EVENT, YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
+      if let document, document.nodes.count >= limits.maxNodesPerDocument {
+        return .error(
+          "document too large (more than \(limits.maxNodesPerDocument) nodes); a Kubernetes object "
+            + "cannot be this big", at: source.location(of: start))
+      }
+    default:
+      break
+    }
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       document = YAMLDocument(index: documentIndex, source: source, startOffset: start)
