@@ -59,6 +59,11 @@ public struct MappingEditor {
     guard let first = pairs.first else {
       throw Refusal(message: "empty block mapping", offset: document.span(of: mapping).start)
     }
+    // A key that is itself a collection (`? - a`) has no line of its own to copy the layout from.
+    guard document.kind(of: first.key) == .scalar || document.kind(of: first.key) == .alias else {
+      throw Refusal(
+        message: "the first key of this mapping is not a plain key", offset: document.span(of: mapping).start)
+    }
     let keyStart = document.span(of: first.key).start
     let step = indentStep(of: mapping)
     if layout.isFirstOnLine(keyStart) {
