@@ -361,3 +361,31 @@ struct SplitMix {
     return z ^ (z >> 31)
   }
 }
+
+/// NEL, LS and PS outside quoted strings are line breaks to libyaml but not to editors: an
+/// insertion that depends on where a line ends must not be made across one.
+@Suite struct UnicodeLineBreakLayoutTests {
+  @Test func nelAfterTheLastEntryOfASequenceItemRefusesTheInsertion() throws {
+    let text = "apiVersion: config.kubeflow.org/v1beta1\nkind: KatibConfig\nruntime:\n  suggestions:\n"
+      + "  - algorithmName: a\n    image: x\u{85}  - algorithmName: b\n    image: y\n"
+    let outcome = Hostile.fix(text)
+    #expect(Hostile.errors(outcome).isEmpty)
+    #expect(outcome.diagnostics.contains { $0.message.contains("NEL, LS or PS") })
+    // a is left alone rather than given a key that would land in b (whose own first key does
+    // not start an editor line, so it is left alone too).
+    #expect(outcome.changes.isEmpty)
+    #expect(!outcome.isChanged)
+    let again = Hostile.fix(bytes: outcome.output)
+    #expect(!again.isChanged)
+    let documents = try YAMLParser.documents(SourceText(path: "o", bytes: outcome.output))
+    #expect(documents.count == 1)
+  }
+
+  @Test func commentHoldingLineSeparatorIsNotAnAttachedComment() {
+    let text = Hostile.experiment.replacingOccurrences(
+      of: "            containers:\n", with: "            # note\u{2028}restartPolicy: Never\n            containers:\n")
+    let outcome = Hostile.fix(text)
+    let again = Hostile.fix(bytes: outcome.output)
+    #expect(!again.isChanged)
+  }
+}

@@ -83,6 +83,14 @@ public struct MappingEditor {
     }
     let indent = prefix.count
     let at = endOfLastEntryLine(pairs.last!)
+    // After the last entry, the rest of the line must be a line to libyaml too: a NEL, LS or PS
+    // there (in a plain scalar or a comment) starts a line that libyaml reads as more content.
+    let lastEnd = max(document.span(of: pairs.last!.value).end, document.span(of: pairs.last!.key).end)
+    if layout.hasUnicodeLineBreak(in: min(lastEnd, at)..<at) {
+      throw Refusal(
+        message: "a NEL, LS or PS character ends a line here for YAML but not for editors; "
+          + "cannot tell where a new line would go", offset: document.span(of: mapping).start)
+    }
     let eol = layout.lineBreak(at: at) ?? layout.lineEnding(forLineAt: layout.lineStart(of: at))
     let lines = Self.blockLines(entry, indent: indent, step: step)
     return .insert(lines.map { eol + $0 }.joined(), at: at)
