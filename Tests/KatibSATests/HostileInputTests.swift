@@ -127,6 +127,17 @@ import YAMLEdit
     #expect(throws: Never.self) { try YAMLParser.documents(SourceText(path: "o", bytes: outcome.output)) }
   }
 
+  @Test func everyDocumentOfEmbeddedTextIsPatchedInOneRun() {
+    // Node ids restart in each document; the same id in two documents is two mappings.
+    let config = "runtime:\n  suggestions:\n  - algorithmName: random\n    image: x\n"
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: katib-config\ndata:\n  katib-config.yaml: |\n"
+      + (config + "---\n" + config).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        .map { "    " + $0 }.joined(separator: "\n") + "\n"
+    let outcome = Hostile.fix(text)
+    #expect(outcome.changes.count == 2)
+    #expect(!Hostile.fix(bytes: outcome.output).isChanged)
+  }
+
   // MARK: Duplicate keys
 
   @Test func duplicateKeysAreAnErrorAtTheSecondKeyWithANoteAtTheFirst() {
