@@ -13,7 +13,8 @@ seconds="${1:-60}"
 shift || true
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${KATIB_SA_FUZZ_DIR:-/tmp/katib-sa-fuzz}"
-scratch="${KATIB_SA_FUZZ_SCRATCH:-$work/build}"
+# A dedicated folder below KATIB_SA_FUZZ_SCRATCH (default: the work folder), removed before each build.
+scratch="${KATIB_SA_FUZZ_SCRATCH:-$work}/katib-sa-fuzz-build"
 corpus="$work/corpus"
 seeds="$work/seeds"
 artifacts="$work/artifacts"
@@ -24,6 +25,9 @@ echo "fuzz: building katib-sa-fuzz (release, fuzzer + address sanitizers) in $sc
 # library modules can be dropped, and libFuzzer then fuzzes blind ("no interesting inputs").
 build=(swift build --package-path "$root" --scratch-path "$scratch" -c release
   --sanitize=fuzzer --sanitize=address -Xlinker --no-gc-sections --product katib-sa-fuzz)
+# Always from scratch: an incremental rebuild with --sanitize=fuzzer was seen to drop the
+# coverage instrumentation of the modules it recompiled.
+rm -rf "$scratch"
 if ! KATIB_SA_FUZZ=1 "${build[@]}" >"$work/build.log" 2>&1; then
   if grep -qiE "fuzzer|sanitizer|unsupported|libclang_rt" "$work/build.log"; then
     echo "fuzz: skipped: this toolchain cannot build with --sanitize=fuzzer (see $work/build.log)"
@@ -35,6 +39,14 @@ if ! KATIB_SA_FUZZ=1 "${build[@]}" >"$work/build.log" 2>&1; then
   exit 2
 fi
 binary="$(KATIB_SA_FUZZ=1 "${build[@]}" --show-bin-path)/katib-sa-fuzz"
+
+# The binary must report coverage, or libFuzzer mutates blind and a quiet run proves nothing.
+probe="$work/probe-corpus"
+rm -rf "$probe" && mkdir -p "$probe" && printf 'a: [b, {c: d}]\n' >"$probe/seed"
+if ! SWIFT_BACKTRACE=enable=no "$binary" -runs=10 "$probe" 2>&1 | grep -qE 'INITED cov: [1-9]'; then
+  echo "fuzz: the target has no coverage instrumentation; not fuzzing"
+  exit 2
+fi
 
 # Seeds: copied under content-derived names, so re-running does not pile up duplicates.
 seed_dirs=("$root/Tests/Goldens" "$root/Examples" "$root/../shared/corpus/katib")
