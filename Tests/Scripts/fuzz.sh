@@ -21,12 +21,14 @@ artifacts="$work/artifacts"
 mkdir -p "$corpus" "$seeds" "$artifacts"
 
 echo "fuzz: building katib-sa-fuzz (release, fuzzer + address sanitizers) in $scratch"
-# --no-gc-sections: with the linker's section garbage collection the coverage counters of the
-# library modules can be dropped, and libFuzzer then fuzzes blind ("no interesting inputs").
+# The coverage flags are spelled out, and the linker keeps every section: without them the
+# library modules were at times built or linked without their coverage counters, and libFuzzer
+# then fuzzes blind ("no interesting inputs"). The probe below checks the result.
 build=(swift build --package-path "$root" --scratch-path "$scratch" -c release
-  --sanitize=fuzzer --sanitize=address -Xlinker --no-gc-sections --product katib-sa-fuzz)
-# Always from scratch: an incremental rebuild with --sanitize=fuzzer was seen to drop the
-# coverage instrumentation of the modules it recompiled.
+  --sanitize=fuzzer --sanitize=address
+  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
+  -Xlinker --no-gc-sections --product katib-sa-fuzz)
+# Always from scratch, so that no object built with other flags is reused.
 rm -rf "$scratch"
 if ! KATIB_SA_FUZZ=1 "${build[@]}" >"$work/build.log" 2>&1; then
   if grep -qiE "fuzzer|sanitizer|unsupported|libclang_rt" "$work/build.log"; then
