@@ -39,6 +39,35 @@ struct FixContext {
     claimed.insert([Int32(truncatingIfNeeded: document.index), node.rawValue]).inserted
   }
 
+  /// Opens the text held in a scalar (JSON or YAML in a ConfigMap value), or warns that it cannot
+  /// be edited in place and returns nil.
+  mutating func openEmbedded(_ node: NodeID, of document: YAMLDocument, path: String, consequence: String)
+    -> EmbeddedText?
+  {
+    do {
+      return try EmbeddedText(scalar: node, of: document, innerPath: document.source.path)
+    } catch {
+      warn("\(path): \(error.message); \(consequence)", at: document.span(of: node).start)
+      return nil
+    }
+  }
+
+  /// Parses embedded text and hands each of its documents to `body` with a context whose edits
+  /// and locations are translated to the file. On a parse error nothing is kept, and the error's
+  /// message and file offset are returned for the caller to report at the severity it chooses.
+  mutating func forEachEmbeddedDocument(
+    in text: EmbeddedText, _ body: (YAMLDocument, inout FixContext) -> Void
+  ) -> (message: String, offset: Int)? {
+    var inner = FixContext(embedded: text, parent: self)
+    do {
+      try YAMLParser.parse(text.inner, limits: options.limits) { body($0, &inner) }
+    } catch {
+      return (error.message, text.outerOffset(of: error.location?.offset ?? 0))
+    }
+    absorb(inner)
+    return nil
+  }
+
   mutating func absorb(_ inner: FixContext) {
     edits += inner.edits
     changes += inner.changes

@@ -19,14 +19,7 @@ enum KatibConfigRule {
   /// Katib ≤ 0.15: `data.suggestion` is a JSON object keyed by algorithm name.
   static func applyOldFormat(_ node: NodeID, in document: YAMLDocument, context: inout FixContext) {
     let path = "data.suggestion"
-    let start = document.span(of: node).start
-    let text: EmbeddedText
-    do {
-      text = try EmbeddedText(scalar: node, of: document, innerPath: document.source.path)
-    } catch {
-      context.warn("\(path): \(error.message); nothing added", at: start)
-      return
-    }
+    guard let text = context.openEmbedded(node, of: document, path: path, consequence: "nothing added") else { return }
     do {
       try JSONValidator.validate(text.inner.bytes)
     } catch {
@@ -34,54 +27,34 @@ enum KatibConfigRule {
         .error("\(path) is not valid JSON: \(error.message)", at: text.outerLocation(of: error.offset)))
       return
     }
-    let inner: YAMLDocument
-    do {
-      guard let parsed = try YAMLParser.documents(text.inner, limits: context.options.limits).first else { return }
-      inner = parsed
-    } catch {
-      let offset = error.location?.offset ?? 0
-      context.diagnostics.append(
-        .error("\(path) could not be read: \(error.message)", at: text.outerLocation(of: offset)))
-      return
+    let failure = context.forEachEmbeddedDocument(in: text) { inner, innerContext in
+      guard let root = inner.root, inner.kind(of: root) == .mapping else {
+        innerContext.warn("\(path) is not a JSON object; nothing added", at: 0)
+        return
+      }
+      let editor = MappingEditor(document: inner)
+      for (key, value) in inner.pairs(of: root) {
+        let name = inner.scalar(key) ?? "?"
+        innerContext.setServiceAccount(
+          in: value, of: inner, kind: .suggestionAlgorithm, path: "\(path).\(name)", editor: editor)
+      }
     }
-    guard let root = inner.root, inner.kind(of: root) == .mapping else {
-      context.warn("\(path) is not a JSON object; nothing added", at: start)
-      return
+    if let failure {
+      context.error("\(path) could not be read: \(failure.message)", at: failure.offset)
     }
-    var innerContext = FixContext(embedded: text, parent: context)
-    let editor = MappingEditor(document: inner)
-    for (key, value) in inner.pairs(of: root) {
-      let name = inner.scalar(key) ?? "?"
-      innerContext.setServiceAccount(
-        in: value, of: inner, kind: .suggestionAlgorithm, path: "\(path).\(name)", editor: editor)
-    }
-    context.absorb(innerContext)
   }
 
   /// Katib ≥ 0.16 inside a ConfigMap: `data["katib-config.yaml"]` holds a KatibConfig document.
   static func applyEmbeddedKatibConfig(_ node: NodeID, in document: YAMLDocument, context: inout FixContext) {
     let path = "data[\(newFormatKey)]"
-    let start = document.span(of: node).start
-    let text: EmbeddedText
-    do {
-      text = try EmbeddedText(scalar: node, of: document, innerPath: document.source.path)
-    } catch {
-      context.warn("\(path): \(error.message); nothing added", at: start)
-      return
+    guard let text = context.openEmbedded(node, of: document, path: path, consequence: "nothing added") else { return }
+    let failure = context.forEachEmbeddedDocument(in: text) { inner, innerContext in
+      guard let root = inner.root else { return }
+      applyToKatibConfig(root, in: inner, pathPrefix: "\(path).", context: &innerContext)
     }
-    var innerContext = FixContext(embedded: text, parent: context)
-    do {
-      try YAMLParser.parse(text.inner, limits: context.options.limits) { inner in
-        guard let root = inner.root else { return }
-        applyToKatibConfig(root, in: inner, pathPrefix: "\(path).", context: &innerContext)
-      }
-    } catch {
-      let offset = error.location?.offset ?? 0
-      context.diagnostics.append(
-        .error("\(path) is not valid YAML: \(error.message)", at: text.outerLocation(of: offset)))
-      return
+    if let failure {
+      context.error("\(path) is not valid YAML: \(failure.message)", at: failure.offset)
     }
-    context.absorb(innerContext)
   }
 
   /// A KatibConfig mapping: every `runtime.suggestions[]` item gets the account.

@@ -20,29 +20,22 @@ enum TrialTemplatesRule {
       guard document.kind(of: value) == .scalar, let string = document.scalar(value),
         string.contains("apiVersion") && string.contains("kind")
       else { continue }
-      let text: EmbeddedText
-      do {
-        text = try EmbeddedText(scalar: value, of: document, innerPath: document.source.path)
-      } catch {
-        context.warn("\(path): \(error.message); this template is left as it is", at: document.span(of: value).start)
+      let consequence = "this template is left as it is"
+      guard let text = context.openEmbedded(value, of: document, path: path, consequence: consequence) else {
         continue
       }
-      var innerContext = FixContext(embedded: text, parent: context)
-      do {
-        try YAMLParser.parse(text.inner, limits: context.options.limits) { inner in
-          guard let root = inner.root, inner.kind(of: root) == .mapping,
-            inner.value("apiVersion", in: root) != nil, inner.value("kind", in: root) != nil
-          else { return }
-          TrialSpecRule.apply(to: root, path: "data[\(name)]", in: inner, context: &innerContext)
-        }
-      } catch {
-        let offset = error.location?.offset ?? 0
+      let failure = context.forEachEmbeddedDocument(in: text) { inner, innerContext in
+        guard let root = inner.root, inner.kind(of: root) == .mapping,
+          inner.value("apiVersion", in: root) != nil, inner.value("kind", in: root) != nil
+        else { return }
+        TrialSpecRule.apply(to: root, path: "data[\(name)]", in: inner, context: &innerContext)
+      }
+      // Katib cannot use such a template either; the file's other templates are still fixed.
+      if let failure {
         context.warn(
-          "\(path) is not valid YAML (\(error.message)); this template is left as it is, "
-            + "and Katib cannot use it either", at: offset == 0 ? document.span(of: value).start : text.outerOffset(of: offset))
-        continue
+          "\(path) is not valid YAML (\(failure.message)); \(consequence), and Katib cannot use it either",
+          at: failure.offset)
       }
-      context.absorb(innerContext)
     }
   }
 }

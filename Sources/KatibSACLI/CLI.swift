@@ -43,7 +43,8 @@ public enum CLI {
     }
     SignalCleanup.install()
     let arguments = Array(CommandLine.arguments.dropFirst())
-    return run(arguments: arguments, streams: .process(environment: environment)).rawValue
+    let name = CommandLine.arguments.first ?? "katib-sa"
+    return run(invokedAs: name, arguments: arguments, streams: .process(environment: environment)).rawValue
   }
 
   public static func run(arguments: [String], streams: StandardStreams) -> ExitStatus {
@@ -62,7 +63,7 @@ public enum CLI {
       streams.writeOutput(Array((Options.version + "\n").utf8))
       return .success
     }
-    var session = Session(options: options, streams: streams)
+    var session = Session(options: options, streams: Session.humanStreams(options: options, streams: streams))
     if options.paths.isEmpty || options.paths == ["-"] {
       session.processStandardInput()
     } else {
@@ -73,7 +74,7 @@ public enum CLI {
       session.processPaths(options.paths)
     }
     session.printSummary()
-    return session.exitStatus
+    return session.writeReport(to: streams)
   }
 }
 
@@ -86,10 +87,14 @@ struct Session {
   var podTemplates = 0
   var suggestionAlgorithms = 0
   var failed = false
+  /// Entries of `--report`, in input order.
+  var reportEntries: [ReportEntry] = []
+  let progress: ProgressLine?
 
   init(options: Options, streams: StandardStreams) {
     self.options = options
-    self.streams = streams
+    progress = ProgressLine.make(options: options, streams: streams)
+    self.streams = progress?.guarding(streams) ?? streams
   }
 
   var exitStatus: CLI.ExitStatus {
@@ -124,13 +129,16 @@ struct Session {
     do {
       bytes = try streams.readInput()
     } catch {
+      record(error, status: .error, path: "<stdin>")
       report([error])
       return
     }
-    let outcome = KatibFixer.fix(SourceText(path: "<stdin>", bytes: bytes), options: options.fix)
+    let outcome = Self.fixStandardInput(bytes, options: options)
+    record(path: "<stdin>", outcome: outcome)
     report(outcome.diagnostics)
     filesSeen += 1
-    if outcome.isChanged { countChanged(outcome) }
+    // A KRM function's output also changes when only results were added.
+    if outcome.isChanged && !outcome.changes.isEmpty { countChanged(outcome) }
     switch options.mode {
     case .fix: streams.writeOutput(outcome.output)
     case .diff:
@@ -152,8 +160,10 @@ struct Session {
 
   mutating func processPaths(_ paths: [String]) {
     let items = InputCollector.collect(paths)
+    progress?.start(total: items.lazy.filter { if case .file = $0 { true } else { false } }.count)
+    defer { progress?.finish() }
     let writer = AtomicBatchWriter()
-    let chunkSize = 256
+    let chunkSize = 1024
     var start = 0
     // Chunks bound the memory held for results and the temp files a crash could leave behind.
     while start < items.count {
@@ -163,23 +173,36 @@ struct Session {
         if case .file(let displayPath, let path) = $0 { return (displayPath, path) }
         return nil
       }
-      let results = Self.fixInParallel(files, options: options)
+      let results = Self.fixInParallel(files, options: options, progress: progress)
       var resultIndex = 0
       var staged: [FixOutcome] = []
+      var stagedEntries: [Int?] = []
       for item in chunk {
         switch item {
-        case .skipped(let note): report([note])
-        case .failed(let diagnostic): report([diagnostic])
+        case .skipped(let note):
+          record(note, status: .skipped)
+          report([note])
+        case .failed(let diagnostic):
+          record(diagnostic, status: .error)
+          report([diagnostic])
         case .standardInput: break
         case .file:
           let result = results[resultIndex]
           resultIndex += 1
-          if let outcome = handle(result, writer: writer) { staged.append(outcome) }
+          if let outcome = handle(result, writer: writer) {
+            staged.append(outcome)
+            stagedEntries.append(recordsReport ? reportEntries.count - 1 : nil)
+          }
         }
       }
       if !staged.isEmpty {
-        for (outcome, problem) in zip(staged, writer.commit()) {
-          if let problem { report([problem]) } else { countChanged(outcome) }
+        for ((outcome, entry), problem) in zip(zip(staged, stagedEntries), writer.commit()) {
+          if let problem {
+            recordFailure(entry: entry, problem)
+            report([problem])
+          } else {
+            countChanged(outcome)
+          }
         }
       }
       start = end
@@ -189,10 +212,12 @@ struct Session {
   /// Reports one file's result and acts on it; returns the outcome when a write was staged.
   mutating func handle(_ result: FileResult, writer: AtomicBatchWriter) -> FixOutcome? {
     if let error = result.readError {
+      record(error, status: .error, path: result.displayPath)
       report([error])
       return nil
     }
     guard let outcome = result.outcome, let identity = result.identity else { return nil }
+    record(path: result.displayPath, outcome: outcome)
     report(outcome.diagnostics)
     filesSeen += 1
     guard outcome.isChanged else { return nil }
@@ -209,13 +234,16 @@ struct Session {
         try writer.stage(displayPath: result.displayPath, realPath: result.realPath, bytes: outcome.output, original: identity)
         return outcome
       } catch {
+        recordFailure(entry: recordsReport ? reportEntries.count - 1 : nil, error)
         report([error])
       }
     }
     return nil
   }
 
-  static func fixInParallel(_ files: [(displayPath: String, path: String)], options: Options) -> [FileResult] {
+  static func fixInParallel(
+    _ files: [(displayPath: String, path: String)], options: Options, progress: ProgressLine? = nil
+  ) -> [FileResult] {
     let results = ResultBox(count: files.count)
     let jobs = options.jobs > 0 ? options.jobs : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     let fixOptions = options.fix
@@ -231,6 +259,7 @@ struct Session {
         result.readError = error
       }
       results.set(index, result)
+      progress?.advance()
     }
     if jobs == 1 || files.count < 2 {
       for index in files.indices { work(index) }

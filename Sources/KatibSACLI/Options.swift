@@ -12,6 +12,9 @@ public struct Options: Sendable {
   public var showVersion = false
   /// `--diff` with `--check`: print the diff and exit 1 on changes.
   public var checkToo = false
+  /// `--report json`: a machine-readable report, to standard error or to `reportFile`.
+  public var report: ReportFormat?
+  public var reportFile: String?
 
   /// A command line that cannot be run; exit status 64.
   public struct UsageError: Error, Sendable {
@@ -38,7 +41,7 @@ public struct Options: Sendable {
       let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
       let flag = parts[0]
       let inline = parts.count > 1 ? parts[1] : nil
-      if inline != nil && !["--service-account", "--jobs"].contains(flag) {
+      if inline != nil && !["--service-account", "--jobs", "--report", "--report-file"].contains(flag) {
         throw UsageError(message: "option '\(flag)' takes no value")
       }
       switch flag {
@@ -67,6 +70,15 @@ public struct Options: Sendable {
           throw UsageError(message: "option '--jobs' needs a whole number from 1 to 1024, not '\(text)'")
         }
         options.jobs = jobs
+      case "--report":
+        let text = try value(for: flag, inline: inline)
+        guard let format = ReportFormat(rawValue: text) else {
+          throw UsageError(message: "option '--report' supports only 'json', not '\(text)'")
+        }
+        options.report = format
+      case "--report-file":
+        options.reportFile = try value(for: flag, inline: inline)
+        if options.report == nil { options.report = .json }
       case "--help", "-h":
         options.showHelp = true
       case "--version":
@@ -82,7 +94,8 @@ public struct Options: Sendable {
   public static let version = "katib-sa 0.1.0"
 
   public static let usage = """
-    usage: katib-sa [--check | --diff] [--service-account NAME] [--force] [--quiet] [--jobs N] [PATH ...]
+    usage: katib-sa [--check | --diff] [--service-account NAME] [--force] [--quiet] [--jobs N]
+                    [--report json] [--report-file FILE] [PATH ...]
     """
 
   public static let help = """
@@ -96,18 +109,41 @@ public struct Options: Sendable {
 
     PATH is a file or a directory (walked for *.yaml, *.yml, *.json; hidden entries and symbolic
     links are skipped); files are fixed in place. With no PATH, or '-', it reads standard input and
-    writes the result to standard output (it works as a Helm post-renderer).
+    writes the result to standard output.
 
     options:
       --check                 write nothing; exit 1 if any file would change (a CI gate)
-      --diff                  write nothing; print a unified diff of what would change
+      --diff                  write nothing; print a unified diff of what would change (coloured on
+                              a terminal unless NO_COLOR is set)
       -s, --service-account NAME
                               the account to set (default: default-editor)
       --force                 replace an existing, different account (otherwise kept, with a warning)
-      -q, --quiet             no summary line and no notes
+      -q, --quiet             no summary line, no notes and no progress line
       -j, --jobs N            files processed in parallel (default: the number of cores)
+      --report json           write a JSON report of every input (status, changes, diagnostics) to
+                              standard error, instead of the messages meant for people
+      --report-file FILE      write the JSON report to FILE instead (implies --report json); the
+                              usual messages still go to standard error
       -h, --help              show this help
       --version               show the version
+
+    On a terminal, a run over many files shows a progress line on standard error.
+
+    integrations:
+      Helm post-renderer      helm install katib ./chart --post-renderer katib-sa
+                              (rendered manifests on standard input, no arguments)
+      kubectl plugin          install the binary as 'kubectl-katib_sa' on PATH: kubectl katib-sa ...
+      kustomize exec plugin   install it as
+                              $XDG_CONFIG_HOME/kustomize/plugin/katib-sa/v1/katibserviceaccount/KatibServiceAccount
+                              and list a transformer config (apiVersion: katib-sa/v1,
+                              kind: KatibServiceAccount, serviceAccount: NAME, force: BOOL);
+                              it runs in this mode under that name, or when its one argument is
+                              such a config file and standard input is not a terminal
+      KRM function            a config.kubernetes.io/v1 ResourceList on standard input is fixed item
+                              by item; functionConfig (a KatibServiceAccount, or a ConfigMap with
+                              data.serviceAccount and data.force) sets the account; findings are
+                              added as results (kpt fn eval --exec katib-sa, kustomize --enable-exec)
+      pre-commit              hook 'katib-sa' (runs --check on staged YAML and JSON files)
 
     exit status:
       0   success, including when nothing needed changing
@@ -118,10 +154,15 @@ public struct Options: Sendable {
     examples:
       katib-sa experiment.yaml
       katib-sa manifests/
+      katib-sa --service-account irsa-runner --force manifests/
       katib-sa --diff Examples/
       katib-sa --check --quiet manifests/
+      katib-sa --check --report-file katib-sa-report.json manifests/
       kubectl get experiment x -o yaml | katib-sa | kubectl apply -f -
       kubectl get cm katib-config -n kubeflow -o yaml | katib-sa | kubectl apply -f -
       helm install katib ./chart --post-renderer katib-sa
+      kubectl kustomize --enable-alpha-plugins overlays/eks | kubectl apply -f -
+      kpt fn eval manifests/ --exec katib-sa -- serviceAccount=irsa-runner
+      kubectl katib-sa --check manifests/
     """
 }

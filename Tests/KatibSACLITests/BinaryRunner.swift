@@ -3,7 +3,7 @@ import Glibc
 
 /// Runs the built `katib-sa` binary with files for its standard streams, and reports its exit
 /// status and peak memory (from `wait4`).
-struct BinaryRun {
+struct SpawnedRun {
   var status: Int32
   var signal: Int32?
   var stdout: [UInt8]
@@ -12,7 +12,7 @@ struct BinaryRun {
   var seconds: Double
 }
 
-enum Binary {
+enum SpawnedBinary {
   static var url: URL { Bundle.main.bundleURL.appendingPathComponent("katib-sa") }
 
   /// Starts the binary; standard input comes from `stdinPath` (or /dev/null), output goes to files
@@ -54,7 +54,7 @@ enum Binary {
   static func run(
     _ arguments: [String], stdin: [UInt8]? = nil, stdinPath: String? = nil, in directory: URL,
     timeout: Double = 60
-  ) -> BinaryRun {
+  ) -> SpawnedRun {
     let tag = "run-\(UInt32.random(in: 0 ... .max))"
     var inputPath = stdinPath
     if let stdin {
@@ -76,7 +76,7 @@ enum Binary {
     for suffix in ["stdin", "stdout", "stderr"] {
       try? FileManager.default.removeItem(at: directory.appendingPathComponent(".\(tag).\(suffix)"))
     }
-    return BinaryRun(
+    return SpawnedRun(
       status: status, signal: signal, stdout: [UInt8](out), stderr: String(decoding: err, as: UTF8.self),
       maxResidentKilobytes: rss,
       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -84,7 +84,7 @@ enum Binary {
 }
 
 /// A fresh temporary directory per test, removed at the end.
-final class TemporaryDirectory {
+final class ScratchDirectory {
   let url: URL
   init(_ label: String = "katib-sa-test") {
     let template = FileManager.default.temporaryDirectory.appendingPathComponent("\(label).XXXXXX").path
@@ -117,7 +117,7 @@ final class TemporaryDirectory {
 }
 
 /// `lstat` of a path.
-func lstatInfo(_ path: String) -> stat {
+func lstatOrFail(_ path: String) -> stat {
   var st = stat()
   precondition(lstat(path, &st) == 0, "lstat \(path)")
   return st

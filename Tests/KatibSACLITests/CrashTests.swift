@@ -97,7 +97,7 @@ import Testing
 
   @Test func sigkillNeverLeavesAHalfWrittenFile() throws {
     let settings = Settings.current
-    let directory = TemporaryDirectory("katib-sa-crash")
+    let directory = ScratchDirectory("katib-sa-crash")
     let originals = directory.url.appendingPathComponent("originals")
     for index in 0..<settings.files {
       directory.write("originals/d\(index % 10)/m\(index).yaml", Self.manifest(index))
@@ -108,7 +108,7 @@ import Testing
     // The complete patched version, from an uninterrupted run on a separate copy.
     let expectedTree = directory.url.appendingPathComponent("expected")
     try Self.copyTree(originals, expectedTree)
-    let full = Binary.run([expectedTree.path], in: directory.url, timeout: 600)
+    let full = SpawnedBinary.run([expectedTree.path], in: directory.url, timeout: 600)
     #expect(full.status == 0, "\(full.stderr.suffix(500))")
     let expected = Self.snapshot(expectedTree).files
     let patchable = original.keys.filter { original[$0] != expected[$0] }.count
@@ -123,11 +123,11 @@ import Testing
     let work = directory.url.appendingPathComponent("work")
     for kill in 0..<settings.kills {
       try Self.copyTree(originals, work)
-      let pid = Binary.spawn([work.path], directory: directory.url, tag: "crash")
+      let pid = SpawnedBinary.spawn([work.path], directory: directory.url, tag: "crash")
       let delay = Double.random(in: 0...(duration * 1.1), using: &generator)
       usleep(useconds_t(delay * 1_000_000))
       Glibc.kill(pid, SIGKILL)
-      _ = Binary.wait(pid)
+      _ = SpawnedBinary.wait(pid)
 
       let state = Self.snapshot(work)
       #expect(Set(state.files.keys) == Set(original.keys), "kill \(kill): files appeared or vanished")
@@ -150,7 +150,7 @@ import Testing
 
       // A later run finishes the job and ignores the leftovers.
       let hiddenBefore = state.hidden.map { ($0, (try? [UInt8](Data(contentsOf: work.appendingPathComponent($0)))) ?? []) }
-      let rerun = Binary.run([work.path], in: directory.url, timeout: 600)
+      let rerun = SpawnedBinary.run([work.path], in: directory.url, timeout: 600)
       #expect(rerun.status == 0, "kill \(kill): rerun failed: \(rerun.stderr.suffix(500))")
       #expect(!rerun.stderr.contains("katib-sa-tmp"))
       let after = Self.snapshot(work)

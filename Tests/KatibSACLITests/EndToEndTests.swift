@@ -59,16 +59,16 @@ import Testing
 
   @Test(arguments: badInputs)
   func badFileIsLeftAloneAndTheBatchGoesOn(input: BadInput) throws {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     directory.write("batch/a-bad.yaml", input.bytes)
     directory.write("batch/b-good.yaml", Self.experiment)
-    let before = lstatInfo(directory.path("batch/a-bad.yaml"))
-    let run = Binary.run([directory.path("batch")], in: directory.url, timeout: 30)
+    let before = lstatOrFail(directory.path("batch/a-bad.yaml"))
+    let run = SpawnedBinary.run([directory.path("batch")], in: directory.url, timeout: 30)
     #expect(run.status == 2)
     #expect(run.seconds < 10)
     #expect(directory.read("batch/a-bad.yaml") == input.bytes)
     #expect(String(decoding: directory.read("batch/b-good.yaml"), as: UTF8.self) == Self.patched)
-    let after = lstatInfo(directory.path("batch/a-bad.yaml"))
+    let after = lstatOrFail(directory.path("batch/a-bad.yaml"))
     #expect(after.st_ino == before.st_ino && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
     #expect(run.stderr.contains("\(directory.path("batch/a-bad.yaml")):\(input.position)"), "\(run.stderr)")
     #expect(run.stderr.contains(input.words), "\(run.stderr)")
@@ -79,18 +79,18 @@ import Testing
 
   @Test(arguments: badInputs)
   func badStandardInputComesBackByteIdentical(input: BadInput) {
-    let directory = TemporaryDirectory()
-    let run = Binary.run([], stdin: input.bytes, in: directory.url, timeout: 30)
+    let directory = ScratchDirectory()
+    let run = SpawnedBinary.run([], stdin: input.bytes, in: directory.url, timeout: 30)
     #expect(run.status == 2)
     #expect(run.stdout == input.bytes)
     #expect(run.stderr.contains("<stdin>:\(input.position)"), "\(run.stderr)")
   }
 
   @Test func aliasBombBesideAnExperimentInOneStream() {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     let text = Self.billionLaughs() + "---\n" + Self.experiment
     directory.write("stream.yaml", text)
-    let run = Binary.run([directory.path("stream.yaml")], in: directory.url, timeout: 30)
+    let run = SpawnedBinary.run([directory.path("stream.yaml")], in: directory.url, timeout: 30)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.seconds < 5)
     #expect(String(decoding: directory.read("stream.yaml"), as: UTF8.self) == Self.billionLaughs() + "---\n" + Self.patched)
@@ -98,24 +98,24 @@ import Testing
 
   @Test(arguments: ["", "# only a comment\n# and another", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n", "\u{FEFF}---\n"])
   func fileWithNothingToDoIsNotRewritten(text: String) throws {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     let path = directory.write("plain.yaml", text)
     var times = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
     #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
-    let before = lstatInfo(path)
-    let run = Binary.run([path], in: directory.url)
+    let before = lstatOrFail(path)
+    let run = SpawnedBinary.run([path], in: directory.url)
     #expect(run.status == 0)
-    let after = lstatInfo(path)
+    let after = lstatOrFail(path)
     #expect(after.st_ino == before.st_ino)
     #expect(after.st_mtim.tv_sec == 1_000_000_000 && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec)
     #expect(directory.read("plain.yaml") == Array(text.utf8))
-    let piped = Binary.run([], stdin: Array(text.utf8), in: directory.url)
+    let piped = SpawnedBinary.run([], stdin: Array(text.utf8), in: directory.url)
     #expect(piped.status == 0)
     #expect(piped.stdout == Array(text.utf8))
   }
 
   @Test func largeStreamInBoundedMemory() {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     var input = ""
     var expected = ""
     var index = 0
@@ -139,7 +139,7 @@ import Testing
       index += 1
     }
     directory.write("stream.yaml", input)
-    let run = Binary.run([directory.path("stream.yaml")], in: directory.url, timeout: 120)
+    let run = SpawnedBinary.run([directory.path("stream.yaml")], in: directory.url, timeout: 120)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(directory.read("stream.yaml") == Array(expected.utf8))
     #expect(run.stderr.contains("patched \(experiments) pod templates in 1 of 1 file"), "\(run.stderr)")
@@ -152,34 +152,34 @@ import Testing
   // MARK: File system
 
   @Test func readOnlyFileIsRefusedEvenAsRoot() {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     let locked = directory.write("d/locked.yaml", Self.experiment)
     directory.write("d/open.yaml", Self.experiment)
     chmod(locked, 0o444)
-    let run = Binary.run([directory.path("d")], in: directory.url)
+    let run = SpawnedBinary.run([directory.path("d")], in: directory.url)
     #expect(run.status == 2)
     #expect(run.stderr.contains("\(locked):1:1: error: file is read-only"), "\(run.stderr)")
     #expect(String(decoding: directory.read("d/locked.yaml"), as: UTF8.self) == Self.experiment)
-    #expect(lstatInfo(locked).st_mode & 0o7777 == 0o444)
+    #expect(lstatOrFail(locked).st_mode & 0o7777 == 0o444)
     #expect(String(decoding: directory.read("d/open.yaml"), as: UTF8.self) == Self.patched)
     chmod(locked, 0o644)
   }
 
   @Test func hardLinkedFileIsRefused() {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     let first = directory.write("d/one.yaml", Self.experiment)
     #expect(link(first, directory.path("d/two.yaml")) == 0)
     directory.write("d/three.yaml", Self.experiment)
-    let run = Binary.run([directory.path("d")], in: directory.url)
+    let run = SpawnedBinary.run([directory.path("d")], in: directory.url)
     #expect(run.status == 2)
     #expect(run.stderr.contains("\(first):1:1: error: file has 2 hard links"), "\(run.stderr)")
     #expect(String(decoding: directory.read("d/one.yaml"), as: UTF8.self) == Self.experiment)
-    #expect(lstatInfo(first).st_nlink == 2)
+    #expect(lstatOrFail(first).st_nlink == 2)
     #expect(String(decoding: directory.read("d/three.yaml"), as: UTF8.self) == Self.patched)
   }
 
   @Test func specialFilesAreSkippedInWalksAndRefusedAsArguments() throws {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     directory.write("d/good.yaml", Self.experiment)
     let fifo = directory.path("d/pipe.yaml")
     #expect(mkfifo(fifo, 0o644) == 0)
@@ -196,7 +196,7 @@ import Testing
     #expect(bound == 0)
     defer { close(fd) }
 
-    let walk = Binary.run([directory.path("d")], in: directory.url, timeout: 20)
+    let walk = SpawnedBinary.run([directory.path("d")], in: directory.url, timeout: 20)
     #expect(walk.status == 0, "\(walk.stderr)")
     #expect(walk.signal == nil)
     #expect(walk.stderr.contains("\(fifo):1:1: note: skipping a fifo"), "\(walk.stderr)")
@@ -204,7 +204,7 @@ import Testing
     #expect(String(decoding: directory.read("d/good.yaml"), as: UTF8.self) == Self.patched)
 
     directory.write("e/good.yaml", Self.experiment)
-    let arguments = Binary.run([fifo, socketPath, "/dev/null", directory.path("e/good.yaml")], in: directory.url, timeout: 20)
+    let arguments = SpawnedBinary.run([fifo, socketPath, "/dev/null", directory.path("e/good.yaml")], in: directory.url, timeout: 20)
     #expect(arguments.signal == nil, "blocked on a special file")
     #expect(arguments.status == 2)
     #expect(arguments.stderr.contains("\(fifo):1:1: error: not a regular file (it is a fifo"), "\(arguments.stderr)")
@@ -214,57 +214,57 @@ import Testing
   }
 
   @Test func directoryNamedLikeAManifestIsWalked() {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     directory.write("x.yaml/inner.yaml", Self.experiment)
-    let run = Binary.run([directory.path("x.yaml")], in: directory.url)
+    let run = SpawnedBinary.run([directory.path("x.yaml")], in: directory.url)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(String(decoding: directory.read("x.yaml/inner.yaml"), as: UTF8.self) == Self.patched)
   }
 
   @Test func missingPathIsAnErrorAndTheBatchGoesOn() {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     let good = directory.write("good.yaml", Self.experiment)
     let missing = directory.path("missing.yaml")
-    let run = Binary.run([missing, good], in: directory.url)
+    let run = SpawnedBinary.run([missing, good], in: directory.url)
     #expect(run.status == 2)
     #expect(run.stderr.contains("\(missing):1:1: error: no such file or directory"), "\(run.stderr)")
     #expect(String(decoding: directory.read("good.yaml"), as: UTF8.self) == Self.patched)
   }
 
   @Test func symbolicLinksInAWalkAreSkippedWithANote() {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     let target = directory.write("target.yaml", Self.experiment)
     directory.write("d/good.yaml", Self.experiment)
     let linkPath = directory.path("d/link.yaml")
     #expect(symlink(target, linkPath) == 0)
-    let run = Binary.run([directory.path("d")], in: directory.url)
+    let run = SpawnedBinary.run([directory.path("d")], in: directory.url)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stderr.contains("\(linkPath):1:1: note: skipping symbolic link"), "\(run.stderr)")
     #expect(String(decoding: directory.read("target.yaml"), as: UTF8.self) == Self.experiment)
-    #expect(lstatInfo(linkPath).st_mode & S_IFMT == S_IFLNK)
+    #expect(lstatOrFail(linkPath).st_mode & S_IFMT == S_IFLNK)
     #expect(String(decoding: directory.read("d/good.yaml"), as: UTF8.self) == Self.patched)
   }
 
   @Test func explicitSymbolicLinkRewritesTheTargetAndStaysALink() {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     let target = directory.write("real/target.yaml", Self.experiment)
     let linkPath = directory.path("link.yaml")
     #expect(symlink("real/target.yaml", linkPath) == 0)
-    let run = Binary.run([linkPath], in: directory.url)
+    let run = SpawnedBinary.run([linkPath], in: directory.url)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(String(decoding: directory.read("real/target.yaml"), as: UTF8.self) == Self.patched)
-    #expect(lstatInfo(linkPath).st_mode & S_IFMT == S_IFLNK)
+    #expect(lstatOrFail(linkPath).st_mode & S_IFMT == S_IFLNK)
     var buffer = [CChar](repeating: 0, count: 256)
     let count = readlink(linkPath, &buffer, 255)
     #expect(String(decoding: buffer[0..<max(count, 0)].map { UInt8(bitPattern: $0) }, as: UTF8.self) == "real/target.yaml")
-    #expect(lstatInfo(target).st_mode & S_IFMT == S_IFREG)
+    #expect(lstatOrFail(target).st_mode & S_IFMT == S_IFREG)
   }
 
   @Test func leftoverTemporaryFilesAreIgnored() {
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     directory.write("d/good.yaml", Self.experiment)
     let leftover = directory.write("d/.good.yaml.katib-sa-tmp.1234abcd", "apiVersion: kubeflow.org/v1beta1\nkind: Exp")
-    let run = Binary.run([directory.path("d")], in: directory.url)
+    let run = SpawnedBinary.run([directory.path("d")], in: directory.url)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(!run.stderr.contains("katib-sa-tmp"))
     #expect(String(decoding: directory.read("d/good.yaml"), as: UTF8.self) == Self.patched)
@@ -284,9 +284,9 @@ import Testing
       print("yaml-test-suite not found at \(Self.corpus.path); case \(id) skipped")
       return
     }
-    let directory = TemporaryDirectory()
+    let directory = ScratchDirectory()
     let path = directory.write("case.yaml", bytes)
-    let run = Binary.run([path], in: directory.url)
+    let run = SpawnedBinary.run([path], in: directory.url)
     #expect(run.status == expected, "\(id): \(run.stderr)")
     #expect(directory.read("case.yaml") == bytes)
     if expected == 2 {

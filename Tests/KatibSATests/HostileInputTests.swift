@@ -196,7 +196,7 @@ import YAMLEdit
     expected.removeLast()
     #expect(String(decoding: Hostile.fix(text).output, as: UTF8.self) == expected)
     // An entry appended after the last line of the input.
-    let config = "apiVersion: config.kubeflow.org/v1beta1\r\nkind: KatibConfig\r\nruntime:\r\n  suggestions:\r\n  - algorithmName: random\r\n    image: x"
+    let config = "apiVersion: config.kubeflow.org/v1beta1\r\nkind: KatibConfig\r\nruntime:\r\n  suggestions:\r\n  - algorithmName: random"
     let fixed = String(decoding: Hostile.fix(config).output, as: UTF8.self)
     #expect(fixed == config + "\r\n    serviceAccountName: default-editor")
   }
@@ -376,16 +376,26 @@ struct SplitMix {
 /// NEL, LS and PS outside quoted strings are line breaks to libyaml but not to editors: an
 /// insertion that depends on where a line ends must not be made across one.
 @Suite struct UnicodeLineBreakLayoutTests {
+  @Test func nelAfterAnItemsOnlyEntryRefusesTheInsertion() {
+    // With a single entry the key would go after it, on a line the NEL has already begun.
+    let text = "apiVersion: config.kubeflow.org/v1beta1\nkind: KatibConfig\nruntime:\n  suggestions:\n"
+      + "  - algorithmName: a\u{85}  - algorithmName: b\n"
+    let outcome = Hostile.fix(text)
+    #expect(Hostile.errors(outcome).isEmpty)
+    #expect(outcome.diagnostics.contains { $0.message.contains("NEL, LS or PS") })
+    #expect(!Hostile.fix(bytes: outcome.output).isChanged)
+  }
+
   @Test func nelAfterTheLastEntryOfASequenceItemRefusesTheInsertion() throws {
     let text = "apiVersion: config.kubeflow.org/v1beta1\nkind: KatibConfig\nruntime:\n  suggestions:\n"
       + "  - algorithmName: a\n    image: x\u{85}  - algorithmName: b\n    image: y\n"
     let outcome = Hostile.fix(text)
     #expect(Hostile.errors(outcome).isEmpty)
-    #expect(outcome.diagnostics.contains { $0.message.contains("NEL, LS or PS") })
-    // a is left alone rather than given a key that would land in b (whose own first key does
-    // not start an editor line, so it is left alone too).
-    #expect(outcome.changes.isEmpty)
-    #expect(!outcome.isChanged)
+    // Both items get the key before their second key, whose line starts after a LF, so it is a
+    // line for libyaml too; the NEL is never crossed.
+    #expect(outcome.changes.count == 2)
+    #expect(String(decoding: outcome.output, as: UTF8.self).hasSuffix(
+      "  - algorithmName: a\n    serviceAccountName: default-editor\n    image: x\u{85}  - algorithmName: b\n    serviceAccountName: default-editor\n    image: y\n"))
     let again = Hostile.fix(bytes: outcome.output)
     #expect(!again.isChanged)
     let documents = try YAMLParser.documents(SourceText(path: "o", bytes: outcome.output))

@@ -235,13 +235,38 @@ public enum FileIO {
 
   /// Reads standard input (descriptor 0) to its end.
   public static func readStandardInput() throws(Diagnostic) -> [UInt8] {
-    try readToEnd(fd: 0, sizeHint: 0, displayPath: "<stdin>")
+    // Redirected from a file (`katib-sa < big.yaml`), the size is known: read it in one piece
+    // instead of growing the array by copying.
+    var info = stat()
+    let remaining = fstat(0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+      ? max(0, Int(info.st_size) - Int(lseek(0, 0, SEEK_CUR))) : 0
+    return try readToEnd(fd: 0, sizeHint: remaining, displayPath: "<stdin>")
   }
 
   /// Reads `fd` until end of file, retrying on `EINTR` (and waiting on `EAGAIN` for non-blocking input).
   static func readToEnd(fd: Int32, sizeHint: Int, displayPath: String) throws(Diagnostic) -> [UInt8] {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(max(sizeHint, 0) + 1)
+    // Read a file of known size straight into its array: no zero-filled scratch buffer per file.
+    let capacity = max(sizeHint, 0) + 1
+    var readError: Int32 = 0
+    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+      var total = 0
+      while total < buffer.count {
+        let count = read(fd, buffer.baseAddress! + total, buffer.count - total)
+        if count > 0 {
+          total += count
+        } else if count == 0 {
+          break
+        } else if errno != EINTR {
+          readError = errno
+          break
+        }
+      }
+      initialized = total
+    }
+    if bytes.count < capacity && readError == 0 { return bytes }
+    if readError != 0 && readError != EAGAIN && readError != EWOULDBLOCK {
+      throw fileError(displayPath, "cannot read: \(POSIX.describe(readError))")
+    }
     let chunkSize = 64 * 1024
     var chunk = [UInt8](repeating: 0, count: chunkSize)
     while true {

@@ -95,6 +95,42 @@ public struct EmbeddedText {
     return low
   }
 
+  /// The indentation of the first line of `text` that has more than spaces.
+  static func leadingSpacesOfFirstContentLine(_ text: String.UTF8View) -> Int {
+    var spaces = 0
+    for byte in text {
+      if byte == 0x20 {
+        spaces += 1
+      } else if byte == 0x0A {
+        spaces = 0
+      } else {
+        return spaces
+      }
+    }
+    return 0
+  }
+
+  /// Compares two texts as libyaml sees them: CR dropped, trailing line breaks (chomping) ignored.
+  static func sameTextIgnoringCarriageReturnsAndFinalBreaks(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    func contentEnd(_ text: [UInt8]) -> Int {
+      var end = text.count
+      while end > 0 && (text[end - 1] == 0x0A || text[end - 1] == 0x0D) { end -= 1 }
+      return end
+    }
+    let aEnd = contentEnd(a)
+    let bEnd = contentEnd(b)
+    var i = 0
+    var j = 0
+    while true {
+      while i < aEnd && a[i] == 0x0D { i += 1 }
+      while j < bEnd && b[j] == 0x0D { j += 1 }
+      if i == aEnd || j == bEnd { return i == aEnd && j == bEnd }
+      if a[i] != b[j] { return false }
+      i += 1
+      j += 1
+    }
+  }
+
   /// Splits a literal block into content lines with their indentation removed, keeping each
   /// line's own line break so that inner offsets map to outer ones by addition.
   static func literalLines(_ bytes: [UInt8], span: NodeSpan, value: String) throws(Unsupported)
@@ -122,9 +158,7 @@ public struct EmbeddedText {
     guard let firstContent = rawLines.first(where: { !isBlank($0) }) else {
       throw Unsupported(message: "the block scalar is empty")
     }
-    let valueLines = value.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
-    let firstValueLine = valueLines.first { !$0.allSatisfy { $0 == 0x20 } } ?? valueLines[0]
-    let indent = leadingSpaces(bytes[firstContent]) - leadingSpaces(firstValueLine)
+    let indent = leadingSpaces(bytes[firstContent]) - leadingSpacesOfFirstContentLine(value.utf8)
     guard indent > 0 else { throw Unsupported(message: "cannot find the block scalar's indentation") }
     var inner: [UInt8] = []
     var lines: [(inner: Int, outer: Int)] = []
@@ -143,13 +177,7 @@ public struct EmbeddedText {
     }
     if lines.isEmpty { lines.append((0, contentStart)) }
     // Our line split must reproduce libyaml's value, or the offset mapping would be wrong.
-    func normalized<C: Collection>(_ text: C) -> [UInt8] where C.Element == UInt8 {
-      var out: [UInt8] = []
-      for byte in text where byte != 0x0D { out.append(byte) }
-      while out.last == 0x0A { out.removeLast() }
-      return out
-    }
-    guard normalized(inner) == normalized(value.utf8) else {
+    guard sameTextIgnoringCarriageReturnsAndFinalBreaks(inner, Array(value.utf8)) else {
       throw Unsupported(message: "cannot map this block scalar's lines back to the file")
     }
     return (inner, lines, indent)

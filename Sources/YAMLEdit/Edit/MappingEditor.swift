@@ -74,7 +74,16 @@ public struct MappingEditor {
       let lines = Self.blockLines(entry, indent: indent, step: step)
       return .insert(lines.map { $0 + eol }.joined(), at: at)
     }
-    // The first key shares its line (`- name: x`): append after the last entry instead.
+    // The first key shares its line (`- name: x`): the new entry goes second, before the line of
+    // the next key, or after the last entry when there is no such line.
+    if pairs.count > 1, layout.isFirstOnLine(document.span(of: pairs[1].key).start) {
+      let secondStart = document.span(of: pairs[1].key).start
+      let secondLine = layout.lineStart(of: secondStart)
+      let at = layout.startOfAttachedComments(aboveLineAt: secondLine)
+      let eol = layout.lineEnding(forLineAt: at)
+      let lines = Self.blockLines(entry, indent: secondStart - secondLine, step: step)
+      return .insert(lines.map { $0 + eol }.joined(), at: at)
+    }
     let keyLine = layout.lineStart(of: keyStart)
     let prefix = bytes[keyLine..<keyStart]
     guard prefix.allSatisfy({ $0 == 0x20 || $0 == UInt8(ascii: "-") }) else {
@@ -199,18 +208,17 @@ public enum ScalarText {
     isSafePlain(value) ? value : doubleQuoted(value)
   }
 
+  /// YAML 1.1 (which Kubernetes' decoder follows) reads these as booleans or null.
+  static let reservedWords: Set<String> = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"]
+
   static func isSafePlain(_ value: String) -> Bool {
-    guard let first = value.unicodeScalars.first, first.properties.isAlphabetic || first == "_"
-    else { return false }
-    let allowed = value.unicodeScalars.allSatisfy {
-      ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
-        || $0 == "-" || $0 == "." || $0 == "_" || $0 == "/"
+    func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+    guard let first = value.utf8.first, isLetter(first) || first == UInt8(ascii: "_") else { return false }
+    let allowed = value.utf8.allSatisfy { byte in
+      isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "/")
     }
-    // YAML 1.1 (which Kubernetes' decoder follows) reads these as booleans or null.
-    let reserved: Set<String> = [
-      "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
-    ]
-    return allowed && !reserved.contains(value.lowercased())
+    return allowed && !reservedWords.contains(value.lowercased())
   }
 
   /// A double-quoted scalar, valid as both YAML and JSON.

@@ -14,6 +14,7 @@ public enum JSONValidator {
     var stack: [Container] = []
     var expect = Expect.value
     var index = 0
+    var lastComma = 0
     func fail(_ message: String) -> Problem { Problem(offset: index, message: message) }
     func describe() -> String {
       guard index < bytes.count else { return "unexpected end of JSON" }
@@ -38,6 +39,7 @@ public enum JSONValidator {
       case .commaOrClose:
         let container = stack.last!
         if byte == UInt8(ascii: ",") {
+          lastComma = index
           index += 1
           expect = container == .object ? .key : .value
           continue
@@ -57,7 +59,10 @@ public enum JSONValidator {
           continue
         }
         guard byte == UInt8(ascii: "\"") else {
-          throw fail(expect == .key && byte == UInt8(ascii: "}") ? "trailing comma in an object" : "expected a double-quoted key")
+          if expect == .key && byte == UInt8(ascii: "}") {
+            throw Problem(offset: lastComma, message: "trailing comma in an object")
+          }
+          throw fail("expected a double-quoted key")
         }
         try scanString(bytes, &index)
         expect = .colon
@@ -87,7 +92,9 @@ public enum JSONValidator {
           }
           index += word.count
         default:
-          if byte == UInt8(ascii: "]") && expect == .value { throw fail("trailing comma in an array") }
+          if byte == UInt8(ascii: "]") && expect == .value && !stack.isEmpty {
+            throw Problem(offset: lastComma, message: "trailing comma in an array")
+          }
           throw fail(describe())
         }
         expect = stack.isEmpty ? .end : .commaOrClose

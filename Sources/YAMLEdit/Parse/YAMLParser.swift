@@ -1,4 +1,5 @@
 internal import CYAML
+import Glibc
 
 /// Bounds that keep hostile input from costing unbounded time or memory.
 public struct ParseLimits: Sendable, Hashable {
@@ -158,14 +159,35 @@ struct ScalarIndexMap {
   private var offset: Int
   private let origin: Int
 
+  /// Most manifests are ASCII, where a character index is a byte offset.
+  private let isASCII: Bool
+
   init(bytes: [UInt8], byteOrderMarkLength: Int) {
     self.bytes = bytes
     origin = byteOrderMarkLength
     index = 0
     offset = byteOrderMarkLength
+    isASCII = Self.isASCII(bytes, from: byteOrderMarkLength)
+  }
+
+  static func isASCII(_ bytes: [UInt8], from start: Int) -> Bool {
+    bytes.withUnsafeBytes { raw in
+      var index = start
+      let count = raw.count
+      while index + 8 <= count {
+        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+        index += 8
+      }
+      while index < count {
+        if raw[index] & 0x80 != 0 { return false }
+        index += 1
+      }
+      return true
+    }
   }
 
   mutating func byteOffset(of target: Int) -> Int {
+    if isASCII { return min(origin + target, bytes.count) }
     if target < index / 2 {
       index = 0
       offset = origin
@@ -195,7 +217,10 @@ struct TreeBuilder {
   let source: SourceText
   let limits: ParseLimits
   private var indexMap: ScalarIndexMap
-  private var document: YAMLDocument?
+  /// The document being built; meaningful only while `inDocument`. Not optional, so that
+  /// appending to its arrays never copies the whole struct.
+  private var document: YAMLDocument
+  private var inDocument = false
   private var finished: YAMLDocument?
   private var documentIndex = 0
   /// Open collections: node id and where its children start in `pending`.
@@ -206,6 +231,7 @@ struct TreeBuilder {
   init(source: SourceText, limits: ParseLimits) {
     self.source = source
     self.limits = limits
+    document = YAMLDocument(index: -1, source: source, startOffset: 0)
     indexMap = ScalarIndexMap(bytes: source.bytes, byteOrderMarkLength: source.byteOrderMarkLength)
   }
 
@@ -220,7 +246,7 @@ struct TreeBuilder {
     let start = byteOffset(ofScalarIndex: event.start_mark.index)
     switch event.type {
     case YAML_SCALAR_EVENT, YAML_ALIAS_EVENT, YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
-      if let document, document.nodes.count >= limits.maxNodesPerDocument {
+      if inDocument && document.nodes.count >= limits.maxNodesPerDocument {
         return .error(
           "document too large (more than \(limits.maxNodesPerDocument) nodes); a Kubernetes object "
             + "cannot be this big", at: source.location(of: start))
@@ -231,20 +257,18 @@ struct TreeBuilder {
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       document = YAMLDocument(index: documentIndex, source: source, startOffset: start)
+      inDocument = true
       documentIndex += 1
       anchors.removeAll(keepingCapacity: true)
     case YAML_DOCUMENT_END_EVENT:
-      guard var done = document else { return nil }
-      done.endOffset = byteOffset(ofScalarIndex: event.end_mark.index)
-      finished = done
-      document = nil
+      guard inDocument else { return nil }
+      document.endOffset = byteOffset(ofScalarIndex: event.end_mark.index)
+      finished = document
+      inDocument = false
+      document = YAMLDocument(index: -1, source: source, startOffset: 0)
     case YAML_SCALAR_EVENT:
       let end = byteOffset(ofScalarIndex: event.end_mark.index)
       let scalar = event.data.scalar
-      let value = String(
-        decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-      let anchor = scalar.anchor.map { String(cString: $0) }
-      let tag = scalar.tag.map { String(cString: $0) }
       let style: ScalarStyle
       switch scalar.style {
       case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -253,23 +277,28 @@ struct TreeBuilder {
       case YAML_FOLDED_SCALAR_STYLE: style = .folded
       default: style = .plain
       }
-      let valueStart = anchor == nil && tag == nil ? start : skipProperties(from: start, limit: end)
+      let hasProperties = scalar.anchor != nil || scalar.tag != nil
+      let valueStart = hasProperties ? skipProperties(from: start, limit: end) : start
+      let text = appendText(scalar.value, count: scalar.length)
       addNode(
         NodeRecord(
-          kind: .scalar, scalarStyle: style, isFlow: false,
+          kind: .scalar, scalarStyle: style, isFlow: false, hasProperties: hasProperties,
           span: NodeSpan(start: start, valueStart: valueStart, end: end), firstChild: 0,
-          childCount: 0, value: value, anchor: anchor, tag: tag, aliasTarget: -1))
+          childCount: 0, textStart: text.start, textLength: text.length, aliasTarget: -1),
+        anchor: scalar.anchor, tag: scalar.tag)
     case YAML_ALIAS_EVENT:
       let end = byteOffset(ofScalarIndex: event.end_mark.index)
       let name = String(cString: event.data.alias.anchor)
       guard let target = anchors[name] else {
         return .error("unknown alias '\(name)'", at: source.location(of: start))
       }
+      let text = appendText(event.data.alias.anchor, count: name.utf8.count)
       addNode(
         NodeRecord(
-          kind: .alias, scalarStyle: .plain, isFlow: false,
+          kind: .alias, scalarStyle: .plain, isFlow: false, hasProperties: false,
           span: NodeSpan(start: start, valueStart: start, end: end), firstChild: 0, childCount: 0,
-          value: name, anchor: nil, tag: nil, aliasTarget: target))
+          textStart: text.start, textLength: text.length, aliasTarget: target),
+        anchor: nil, tag: nil)
     case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
       if open.count >= limits.maxDepth {
         return .error(
@@ -283,18 +312,17 @@ struct TreeBuilder {
         ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
         : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
       let end = byteOffset(ofScalarIndex: event.end_mark.index)
-      let hasProperties = anchorPointer != nil || tagPointer != nil
       let node = addNode(
         NodeRecord(
           kind: isMapping ? .mapping : .sequence, scalarStyle: .plain, isFlow: isFlow,
+          hasProperties: anchorPointer != nil || tagPointer != nil,
           span: NodeSpan(
             start: start, valueStart: isFlow ? max(start, end - 1) : start, end: end),
-          firstChild: 0, childCount: 0, value: "",
-          anchor: anchorPointer.map { String(cString: $0) },
-          tag: tagPointer.map { String(cString: $0) }, aliasTarget: hasProperties ? 1 : 0))
+          firstChild: 0, childCount: 0, textStart: 0, textLength: 0, aliasTarget: -1),
+        anchor: anchorPointer, tag: tagPointer)
       open.append((node, pending.count))
     case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
-      guard let (node, pendingStart) = open.popLast(), document != nil else { return nil }
+      guard let (node, pendingStart) = open.popLast(), inDocument else { return nil }
       let end = byteOffset(ofScalarIndex: event.end_mark.index)
       return close(node: node, pendingStart: pendingStart, endEventOffset: end)
     default:
@@ -303,13 +331,27 @@ struct TreeBuilder {
     return nil
   }
 
+  /// Copies libyaml's decoded text into the document's arena.
+  private mutating func appendText(_ pointer: UnsafePointer<UInt8>?, count: Int) -> (start: Int32, length: Int32) {
+    let start = Int32(document.text.count)
+    if let pointer, count > 0 { document.text.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count)) }
+    return (start, Int32(count))
+  }
+
   @discardableResult
-  private mutating func addNode(_ record: NodeRecord) -> Int32 {
-    let id = Int32(document!.nodes.count)
-    document!.nodes.append(record)
-    if let anchor = record.anchor { anchors[anchor] = id }
+  private mutating func addNode(
+    _ record: NodeRecord, anchor: UnsafePointer<UInt8>?, tag: UnsafePointer<UInt8>?
+  ) -> Int32 {
+    let id = Int32(document.nodes.count)
+    document.nodes.append(record)
+    if let anchor {
+      let name = String(cString: anchor)
+      anchors[name] = id
+      document.anchors[id] = name
+    }
+    if let tag { document.tags[id] = String(cString: tag) }
     if open.isEmpty {
-      document!.root = NodeID(id)
+      document.root = NodeID(id)
     } else {
       pending.append(id)
     }
@@ -318,27 +360,26 @@ struct TreeBuilder {
 
   private mutating func close(node: Int32, pendingStart: Int, endEventOffset: Int) -> Diagnostic? {
     let childCount = pending.count - pendingStart
-    var record = document!.nodes[Int(node)]
-    record.firstChild = Int32(document!.children.count)
+    var record = document.nodes[Int(node)]
+    record.firstChild = Int32(document.children.count)
     record.childCount = Int32(childCount)
-    document!.children.append(contentsOf: pending[pendingStart...])
+    document.children.append(contentsOf: pending[pendingStart...])
     pending.removeSubrange(pendingStart...)
-    let hadProperties = record.aliasTarget == 1
-    record.aliasTarget = -1
+    let hadProperties = record.hasProperties
     if record.isFlow {
       record.span.end = endEventOffset
     } else if childCount > 0 {
-      let children = document!.children
-      let first = document!.nodes[Int(children[Int(record.firstChild)])].span
+      let children = document.children
+      let first = document.nodes[Int(children[Int(record.firstChild)])].span
       var end = first.end
       for child in children[Int(record.firstChild)...].suffix(2) {
-        end = max(end, document!.nodes[Int(child)].span.end)
+        end = max(end, document.nodes[Int(child)].span.end)
       }
       if !hadProperties { record.span.start = first.start }
       record.span.valueStart = first.start
       record.span.end = end
     }
-    document!.nodes[Int(node)] = record
+    document.nodes[Int(node)] = record
     if record.kind == .mapping {
       if record.isFlow, let problem = templateKeyProblem(in: record) { return problem }
       return duplicateKeyProblem(in: record)
@@ -350,7 +391,7 @@ struct TreeBuilder {
   /// template that only looks like data; patching it would patch the template's text, not what it
   /// renders to. Refuse a flow mapping key that opens right after its parent's `{`.
   private func templateKeyProblem(in mapping: NodeRecord) -> Diagnostic? {
-    let doc = document!
+    let doc = document
     let bytes = source.bytes
     var index = Int(mapping.firstChild)
     let end = index + Int(mapping.childCount)
@@ -372,29 +413,46 @@ struct TreeBuilder {
 
   /// libyaml accepts repeated keys and Kubernetes rejects them; we refuse rather than guess.
   private func duplicateKeyProblem(in mapping: NodeRecord) -> Diagnostic? {
-    let doc = document!
+    guard mapping.childCount > 2 else { return nil }
     let first = Int(mapping.firstChild)
-    let count = Int(mapping.childCount)
-    guard count > 2 else { return nil }
-    var seen: [String: Int32] = [:]
-    seen.reserveCapacity(count / 2)
-    var index = first
-    while index < first + count {
-      let keyID = doc.children[index]
-      let key = doc.nodes[Int(keyID)]
-      if key.kind == .scalar {
-        if let earlier = seen[key.value] {
-          let location = source.location(of: key.span.start)
-          let earlierLocation = source.location(of: doc.nodes[Int(earlier)].span.start)
-          return .error(
-            "duplicate key '\(key.value)' in a mapping", at: location,
-            notes: [.note("the first '\(key.value)' is here", at: earlierLocation)])
-        }
-        seen[key.value] = keyID
+    let end = first + Int(mapping.childCount)
+    let nodes = document.nodes
+    let children = document.children
+    let text = document.text
+    func sameKey(_ a: NodeRecord, _ b: NodeRecord) -> Bool {
+      guard a.kind == .scalar, b.kind == .scalar, a.textLength == b.textLength else { return false }
+      return text.withUnsafeBufferPointer {
+        memcmp($0.baseAddress! + Int(a.textStart), $0.baseAddress! + Int(b.textStart), Int(a.textLength)) == 0
       }
-      index += 2
     }
-    return nil
+    var duplicate: (earlier: Int32, later: Int32)?
+    if mapping.childCount <= 64 {
+      // Pairwise is cheaper than hashing for the small mappings manifests are made of.
+      search: for later in stride(from: first + 2, to: end, by: 2) {
+        let laterKey = nodes[Int(children[later])]
+        for earlier in stride(from: first, to: later, by: 2) where sameKey(nodes[Int(children[earlier])], laterKey) {
+          duplicate = (children[earlier], children[later])
+          break search
+        }
+      }
+    } else {
+      var seen: [ArraySlice<UInt8>: Int32] = [:]
+      for index in stride(from: first, to: end, by: 2) {
+        let key = nodes[Int(children[index])]
+        guard key.kind == .scalar else { continue }
+        let name = text[Int(key.textStart)..<Int(key.textStart + key.textLength)]
+        if let earlier = seen[name] {
+          duplicate = (earlier, children[index])
+          break
+        }
+        seen[name] = children[index]
+      }
+    }
+    guard let (earlier, later) = duplicate else { return nil }
+    let name = document.string(of: nodes[Int(later)])
+    return .error(
+      "duplicate key '\(name)' in a mapping", at: source.location(of: nodes[Int(later)].span.start),
+      notes: [.note("the first '\(name)' is here", at: source.location(of: nodes[Int(earlier)].span.start))])
   }
 
   /// Skips `&anchor` and `!tag` properties (and the space after them) to the value's first byte.

@@ -22,8 +22,34 @@ public final class SourceText {
     return table
   }
 
+  /// Where the last forward lookup ended: most lookups come in file order, and answering them by
+  /// scanning on from there needs no table (which for a 50 MB stream would cost 16 MB).
+  private var cursor = (offset: 0, line: 1, lineStart: 0)
+
   /// The editor-style location of a byte offset.
   public func location(of offset: Int) -> SourceLocation {
+    let clamped = max(0, min(offset, bytes.count))
+    if cachedLineTable == nil && clamped >= cursor.offset {
+      var (index, line, lineStart) = cursor
+      bytes.withUnsafeBufferPointer { buffer in
+        while index < clamped {
+          let byte = buffer[index]
+          if byte <= 0x0D && (byte == 0x0A || byte == 0x0D) {
+            if byte == 0x0D && index + 1 < buffer.count && buffer[index + 1] == 0x0A {
+              // A CRLF split by the offset still counts as one break, at its LF.
+              if index + 1 == clamped { break }
+              index += 1
+            }
+            line += 1
+            lineStart = index + 1
+          }
+          index += 1
+        }
+      }
+      cursor = (index, line, lineStart)
+      let column = LineTable.column(of: clamped, lineStart: lineStart, in: bytes)
+      return SourceLocation(path: path, line: line, column: column, offset: offset)
+    }
     let (line, column) = lineTable.lineAndColumn(of: offset, in: bytes)
     return SourceLocation(path: path, line: line, column: column, offset: offset)
   }
@@ -61,17 +87,22 @@ public struct LineTable: Sendable {
 
   public init(_ bytes: [UInt8]) {
     var starts = [0]
-    var index = 0
-    let count = bytes.count
-    while index < count {
-      let byte = bytes[index]
-      if byte == 0x0A {
-        starts.append(index + 1)
-      } else if byte == 0x0D {
-        if index + 1 < count && bytes[index + 1] == 0x0A { index += 1 }
-        starts.append(index + 1)
+    bytes.withUnsafeBufferPointer { buffer in
+      let count = buffer.count
+      var index = 0
+      while index < count {
+        let byte = buffer[index]
+        // Line breaks are below 0x0E; one compare skips almost every byte.
+        if byte <= 0x0D {
+          if byte == 0x0A {
+            starts.append(index + 1)
+          } else if byte == 0x0D {
+            if index + 1 < count && buffer[index + 1] == 0x0A { index += 1 }
+            starts.append(index + 1)
+          }
+        }
+        index += 1
       }
-      index += 1
     }
     lineStarts = starts
   }
@@ -85,20 +116,26 @@ public struct LineTable: Sendable {
       let mid = (low + high + 1) / 2
       if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
     }
+    let column = Self.column(of: clamped, lineStart: lineStarts[low], in: bytes)
+    return (low + 1, column)
+  }
+
+  /// 1-based column, in Unicode scalars, of `offset` on the line starting at `lineStart`.
+  static func column(of offset: Int, lineStart: Int, in bytes: [UInt8]) -> Int {
     var column = 1
-    var index = lineStarts[low]
+    var index = lineStart
     // A byte order mark is not a character an editor shows.
-    if index == 0 && clamped >= 3 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB
+    if index == 0 && offset >= 3 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB
       && bytes[2] == 0xBF
     {
       index = 3
     }
-    while index < clamped {
+    while index < offset {
       if bytes[index] & 0xC0 != 0x80 { column += 1 }
       index += 1
     }
     // An offset inside a multi-byte character belongs to that character.
-    if clamped < bytes.count && bytes[clamped] & 0xC0 == 0x80 && column > 1 { column -= 1 }
-    return (low + 1, column)
+    if offset < bytes.count && bytes[offset] & 0xC0 == 0x80 && column > 1 { column -= 1 }
+    return column
   }
 }

@@ -30,7 +30,7 @@ public enum TreeComparison {
         guard input.tag(of: x) == output.tag(of: y) else { return "\(where_): tag changed" }
         switch kind {
         case .alias:
-          guard input.record(x).value == output.record(y).value else { return "\(where_): alias changed" }
+          guard input.aliasName(x) == output.aliasName(y) else { return "\(where_): alias changed" }
         case .scalar:
           guard input.scalarStyle(of: x) == output.scalarStyle(of: y) else {
             return "\(where_): scalar style changed"

@@ -28,18 +28,21 @@ public struct NodeSpan: Sendable, Hashable {
   public var end: Int
 }
 
+/// A node's fixed-size facts; text lives in the document's byte arena, so copying a record never
+/// touches a reference count.
 struct NodeRecord {
   var kind: NodeKind
   var scalarStyle: ScalarStyle
   var isFlow: Bool
+  /// Set while a collection is open when it carried an anchor or tag (its span then starts there).
+  var hasProperties: Bool
   var span: NodeSpan
   /// Index into `YAMLDocument.children`; mappings store key, value, key, value …
   var firstChild: Int32
   var childCount: Int32
-  /// Scalar value, or alias name.
-  var value: String
-  var anchor: String?
-  var tag: String?
+  /// Scalar value, or alias name: `text.lowerBound..<text.upperBound` of `YAMLDocument.text`.
+  var textStart: Int32
+  var textLength: Int32
   /// The anchored node an alias refers to.
   var aliasTarget: Int32
 }
@@ -54,6 +57,11 @@ public struct YAMLDocument {
   public let source: SourceText
   var nodes: [NodeRecord] = []
   var children: [Int32] = []
+  /// Decoded scalar values and alias names, back to back.
+  var text: [UInt8] = []
+  /// Anchors and tags are rare: kept aside so node records stay small.
+  var anchors: [Int32: String] = [:]
+  var tags: [Int32: String] = [:]
   /// The root node, absent for an empty document.
   public internal(set) var root: NodeID?
 
@@ -71,13 +79,36 @@ public struct YAMLDocument {
   public func span(of node: NodeID) -> NodeSpan { record(node).span }
   public func isFlow(_ node: NodeID) -> Bool { record(node).isFlow }
   public func scalarStyle(of node: NodeID) -> ScalarStyle { record(node).scalarStyle }
-  public func anchor(of node: NodeID) -> String? { record(node).anchor }
-  public func tag(of node: NodeID) -> String? { record(node).tag }
+  public func anchor(of node: NodeID) -> String? { anchors.isEmpty ? nil : anchors[node.rawValue] }
+  public func tag(of node: NodeID) -> String? { tags.isEmpty ? nil : tags[node.rawValue] }
 
   /// The decoded value of a scalar, `nil` for other kinds.
   public func scalar(_ node: NodeID) -> String? {
     let record = record(node)
-    return record.kind == .scalar ? record.value : nil
+    return record.kind == .scalar ? string(of: record) : nil
+  }
+
+  /// The name an alias refers to, `nil` for other kinds.
+  public func aliasName(_ node: NodeID) -> String? {
+    let record = record(node)
+    return record.kind == .alias ? string(of: record) : nil
+  }
+
+  func string(of record: NodeRecord) -> String {
+    let start = Int(record.textStart)
+    return String(decoding: text[start..<start + Int(record.textLength)], as: UTF8.self)
+  }
+
+  /// Whether a record's text equals `key`, without making a String.
+  func textEquals(_ record: NodeRecord, _ key: String) -> Bool {
+    let count = Int(record.textLength)
+    guard key.utf8.count == count else { return false }
+    var index = Int(record.textStart)
+    for byte in key.utf8 {
+      if text[index] != byte { return false }
+      index += 1
+    }
+    return true
   }
 
   /// The node an alias refers to, or the node itself.
@@ -118,7 +149,7 @@ public struct YAMLDocument {
     let end = index + Int(record.childCount)
     while index < end {
       let keyRecord = nodes[Int(children[index])]
-      if keyRecord.kind == .scalar && keyRecord.value == key {
+      if keyRecord.kind == .scalar && textEquals(keyRecord, key) {
         return (NodeID(children[index]), NodeID(children[index + 1]))
       }
       index += 2
