@@ -410,3 +410,18 @@ struct SplitMix {
     #expect(!again.isChanged)
   }
 }
+
+/// Text embedded in a literal block whose lines end in lone CRs.
+@Suite struct EmbeddedLineEndingTests {
+  @Test func insertionIntoALiteralBlockWithCarriageReturnsKeepsTheBlockIndent() throws {
+    // The line the key goes above ends in a lone CR, so the inserted line does too; the line
+    // after it must still get the block's indentation.
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: katib-config\ndata:\n  katib-config.yaml: |\n"
+      + "    runtime:\n      suggestions:\n      - algorithmName: random\n        image: x\r  other: y\n"
+    let outcome = Hostile.fix(text)
+    #expect(outcome.changes.count == 1)
+    #expect(String(decoding: outcome.output, as: UTF8.self) == text.replacingOccurrences(
+      of: "random\n        image", with: "random\n        serviceAccountName: default-editor\r        image"))
+    #expect(!Hostile.fix(bytes: outcome.output).isChanged)
+  }
+}

@@ -74,10 +74,6 @@ SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
   -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1 "$@" 2>&1 | tee "$work/fuzz.log" |
   grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse)' 
 status="${PIPESTATUS[0]}"
-if ! grep -qE 'INITED cov: [1-9]' "$work/fuzz.log"; then
-  echo "fuzz: the target has no coverage instrumentation; the run proves nothing"
-  exit 2
-fi
 if [ "$status" -ne 0 ]; then
   echo "fuzz: FOUND A PROBLEM (exit $status); inputs in $artifacts:"
   ls -la "$artifacts"
