@@ -66,6 +66,11 @@ public struct MappingEditor {
     }
     let keyStart = document.span(of: first.key).start
     let step = indentStep(of: mapping)
+    // `?` on a line of its own and the key below it: a line put above the key would split them.
+    if layout.isFirstOnLine(keyStart) && followsExplicitKeyIndicator(keyStart) {
+      throw Refusal(
+        message: "the first key of this mapping is written with '?'", offset: document.span(of: mapping).start)
+    }
     if layout.isFirstOnLine(keyStart) {
       let keyLine = layout.lineStart(of: keyStart)
       let indent = keyStart - keyLine
@@ -76,7 +81,9 @@ public struct MappingEditor {
     }
     // The first key shares its line (`- name: x`): the new entry goes second, before the line of
     // the next key, or after the last entry when there is no such line.
-    if pairs.count > 1, layout.isFirstOnLine(document.span(of: pairs[1].key).start) {
+    if pairs.count > 1, layout.isFirstOnLine(document.span(of: pairs[1].key).start),
+      !followsExplicitKeyIndicator(document.span(of: pairs[1].key).start)
+    {
       let secondStart = document.span(of: pairs[1].key).start
       let secondLine = layout.lineStart(of: secondStart)
       let at = layout.startOfAttachedComments(aboveLineAt: secondLine)
@@ -106,6 +113,15 @@ public struct MappingEditor {
   }
 
   /// The offset of the line break after the last line of an entry (after a trailing comment).
+  /// Whether only blanks and line breaks stand between a `?` and `offset`.
+  private func followsExplicitKeyIndicator(_ offset: Int) -> Bool {
+    var index = offset - 1
+    while index >= 0 && (bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D) {
+      index -= 1
+    }
+    return index >= 0 && bytes[index] == UInt8(ascii: "?")
+  }
+
   private func endOfLastEntryLine(_ pair: (key: NodeID, value: NodeID)) -> Int {
     let keySpan = document.span(of: pair.key)
     var end = max(document.span(of: pair.value).end, keySpan.end)
@@ -155,7 +171,7 @@ public struct MappingEditor {
     let firstKeyStart = document.span(of: first.key).start
     let compact = !hasSpaceAfterColon(first.key)
     let opensOwnLine = layout.lineStart(of: firstKeyStart) > span.valueStart
-    if opensOwnLine && layout.isFirstOnLine(firstKeyStart) {
+    if opensOwnLine && layout.isFirstOnLine(firstKeyStart) && !followsExplicitKeyIndicator(firstKeyStart) {
       let keyLine = layout.lineStart(of: firstKeyStart)
       let at = layout.startOfAttachedComments(aboveLineAt: keyLine)
       let pad = String(repeating: " ", count: firstKeyStart - keyLine)
