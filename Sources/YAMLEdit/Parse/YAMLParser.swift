@@ -6,10 +6,10 @@ public struct ParseLimits: Sendable, Hashable {
   /// Deepest nesting of collections accepted. Kubernetes manifests stay below 30; libyaml's own
   /// time grows quadratically with flow depth, so the limit is checked while events arrive.
   public var maxDepth: Int
-  /// Most nodes (scalars, aliases, collections) in one document. Every node costs about 150 bytes
-  /// of tree, so a dense file (`[{x: 1}, {x: 1}, ...]`) would need 40 times its size in memory.
+  /// Most nodes (scalars, aliases, collections) in one document. A node costs about 70 bytes of
+  /// tree, so a dense file (`[{x: 1}, {x: 1}, ...]`, 2 bytes a node) would need 35 times its size.
   /// Kubernetes stores an object in at most about 1.5 MB, which even written densely holds far
-  /// fewer than a million nodes; the limit bounds the tree of one document to about 150 MB.
+  /// fewer than a million nodes; the limit bounds the tree of one document to about 70 MB.
   public var maxNodesPerDocument: Int
   public init(maxDepth: Int = 1000, maxNodesPerDocument: Int = 1_000_000) {
     self.maxDepth = maxDepth
