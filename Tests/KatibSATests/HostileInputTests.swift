@@ -425,3 +425,19 @@ struct SplitMix {
     #expect(!Hostile.fix(bytes: outcome.output).isChanged)
   }
 }
+
+/// Flow mappings written without a space after the colon.
+@Suite struct CompactFlowTests {
+  @Test func plainKeysGetASpaceAfterTheColonJSONKeysDoNot() throws {
+    // The first key is a flow sequence, which may touch its colon: the mapping looks compact.
+    let yaml = Hostile.experiment.replacingOccurrences(
+      of: "          spec:\n            containers:\n              - name: t\n                image: busybox\n",
+      with: "          spec: {[x]:[y], containers: []}\n")
+    let fixed = String(decoding: Hostile.fix(yaml).output, as: UTF8.self)
+    #expect(fixed.contains("spec: {[x]:[y], containers: [],serviceAccountName: default-editor}"))
+    #expect(!Hostile.fix(fixed).isChanged)
+    let json = #"{"apiVersion":"kubeflow.org/v1beta1","kind":"Experiment","spec":{"trialTemplate":{"trialSpec":{"apiVersion":"batch/v1","kind":"Job","spec":{"template":{"spec":{"containers":[]}}}}}}}"#
+    let fixedJSON = String(decoding: Hostile.fix(json).output, as: UTF8.self)
+    #expect(fixedJSON.contains(#"{"containers":[],"serviceAccountName":"default-editor"}"#))
+  }
+}

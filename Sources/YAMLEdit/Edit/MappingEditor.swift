@@ -206,7 +206,8 @@ public struct MappingEditor {
 
   static func flowText(_ entry: InsertedEntry, json: Bool, compact: Bool) -> String {
     let key = json ? ScalarText.doubleQuoted(entry.key) : ScalarText.yaml(entry.key)
-    let colon = compact ? ":" : ": "
+    // `key:value` is one plain scalar in YAML; only a quoted (JSON) key may touch its colon.
+    let colon = compact && json ? ":" : ": "
     switch entry.value {
     case .string(let value):
       return key + colon + (json ? ScalarText.doubleQuoted(value) : ScalarText.yaml(value))
