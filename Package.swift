@@ -15,8 +15,9 @@ let package = Package(
     .target(name: "CSystemShims"),
     .target(name: "KatibSACLI", dependencies: ["KatibSA", "CSystemShims"]),
     .executableTarget(name: "katib-sa", dependencies: ["KatibSACLI"]),
+    .target(name: "KatibSAChecks", dependencies: ["KatibSA"]),
     .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit"]),
-    .testTarget(name: "KatibSATests", dependencies: ["KatibSA"]),
+    .testTarget(name: "KatibSATests", dependencies: ["KatibSA", "KatibSAChecks"]),
     .testTarget(name: "KatibSACLITests", dependencies: ["KatibSACLI"]),
   ]
 )
@@ -25,6 +26,6 @@ let package = Package(
 // `--sanitize=fuzzer`; it is declared only when KATIB_SA_FUZZ=1 is set, so that a plain
 // `swift build` or `swift test` never tries to link it. Tests/Scripts/fuzz.sh sets it.
 if Context.environment["KATIB_SA_FUZZ"] == "1" {
-  package.targets.append(.executableTarget(name: "KatibSAFuzz", dependencies: ["KatibSA", "YAMLEdit"]))
+  package.targets.append(.executableTarget(name: "KatibSAFuzz", dependencies: ["KatibSAChecks"]))
   package.products.append(.executable(name: "katib-sa-fuzz", targets: ["KatibSAFuzz"]))
 }

@@ -13,8 +13,9 @@ struct FixContext {
   var changes: [Change] = []
   var diagnostics: [Diagnostic] = []
   /// Mappings already given the account: an alias can reach the same mapping twice, and a second
-  /// insertion would write the key twice.
-  private var claimed = Set<NodeID>()
+  /// insertion would write the key twice. Node ids are per document, and a context for embedded
+  /// text sees every document of that text, so the document's index is part of the key.
+  private var claimed = Set<[Int32]>()
 
   init(options: FixOptions, document: YAMLDocument) {
     self.options = options
@@ -32,8 +33,11 @@ struct FixContext {
     transform = { text.outerEdit($0) }
   }
 
-  /// Whether `node` (already resolved) is edited for the first time; later calls return false.
-  mutating func claim(_ node: NodeID) -> Bool { claimed.insert(node).inserted }
+  /// Whether `node` (already resolved) of `document` is edited for the first time; later calls
+  /// return false.
+  mutating func claim(_ node: NodeID, of document: YAMLDocument) -> Bool {
+    claimed.insert([Int32(truncatingIfNeeded: document.index), node.rawValue]).inserted
+  }
 
   /// Opens the text held in a scalar (JSON or YAML in a ConfigMap value), or warns that it cannot
   /// be edited in place and returns nil.
@@ -90,7 +94,7 @@ struct FixContext {
   ) {
     let wanted = options.serviceAccount
     let target = document.resolved(mapping)
-    guard claim(target) else { return }
+    guard claim(target, of: document) else { return }
     let start = document.span(of: target).start
     guard document.kind(of: target) == .mapping else {
       warn("\(path) is not a mapping; no \(field) added", at: document.span(of: mapping).start)

@@ -75,7 +75,7 @@ enum TrialSpecRule {
         context.warn("\(prefix): this PipelineRun has no spec; nothing added", at: start)
         return
       }
-      guard context.claim(document.resolved(runSpec)) else { return }
+      guard context.claim(document.resolved(runSpec), of: document) else { return }
       if let template = document.value("taskRunTemplate", in: runSpec) {
         setAccount(in: template, path: "\(prefix).spec.taskRunTemplate")
       } else {

@@ -13,15 +13,24 @@ seconds="${1:-60}"
 shift || true
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${KATIB_SA_FUZZ_DIR:-/tmp/katib-sa-fuzz}"
-scratch="${KATIB_SA_FUZZ_SCRATCH:-$work/build}"
+# A dedicated folder below KATIB_SA_FUZZ_SCRATCH (default: the work folder), removed before each build.
+scratch="${KATIB_SA_FUZZ_SCRATCH:-$work}/katib-sa-fuzz-build"
 corpus="$work/corpus"
 seeds="$work/seeds"
 artifacts="$work/artifacts"
 mkdir -p "$corpus" "$seeds" "$artifacts"
 
 echo "fuzz: building katib-sa-fuzz (release, fuzzer + address sanitizers) in $scratch"
-if ! KATIB_SA_FUZZ=1 swift build --package-path "$root" --scratch-path "$scratch" -c release \
-  --sanitize=fuzzer --sanitize=address --product katib-sa-fuzz >"$work/build.log" 2>&1; then
+# The coverage flags are spelled out, and the linker keeps every section: without them the
+# library modules were at times built or linked without their coverage counters, and libFuzzer
+# then fuzzes blind ("no interesting inputs"). The probe below checks the result.
+build=(swift build --package-path "$root" --scratch-path "$scratch" -c release
+  --sanitize=fuzzer --sanitize=address
+  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
+  -Xlinker --no-gc-sections --product katib-sa-fuzz)
+# Always from scratch, so that no object built with other flags is reused.
+rm -rf "$scratch"
+if ! KATIB_SA_FUZZ=1 "${build[@]}" >"$work/build.log" 2>&1; then
   if grep -qiE "fuzzer|sanitizer|unsupported|libclang_rt" "$work/build.log"; then
     echo "fuzz: skipped: this toolchain cannot build with --sanitize=fuzzer (see $work/build.log)"
     tail -n 5 "$work/build.log"
@@ -31,8 +40,15 @@ if ! KATIB_SA_FUZZ=1 swift build --package-path "$root" --scratch-path "$scratch
   tail -n 40 "$work/build.log"
   exit 2
 fi
-binary="$(KATIB_SA_FUZZ=1 swift build --package-path "$root" --scratch-path "$scratch" -c release \
-  --sanitize=fuzzer --sanitize=address --product katib-sa-fuzz --show-bin-path)/katib-sa-fuzz"
+binary="$(KATIB_SA_FUZZ=1 "${build[@]}" --show-bin-path)/katib-sa-fuzz"
+
+# The binary must report coverage, or libFuzzer mutates blind and a quiet run proves nothing.
+probe="$work/probe-corpus"
+rm -rf "$probe" && mkdir -p "$probe" && printf 'a: [b, {c: d}]\n' >"$probe/seed"
+if ! SWIFT_BACKTRACE=enable=no "$binary" -runs=10 "$probe" 2>&1 | grep -qE 'INITED cov: [1-9]'; then
+  echo "fuzz: the target has no coverage instrumentation; not fuzzing"
+  exit 2
+fi
 
 # Seeds: copied under content-derived names, so re-running does not pile up duplicates.
 seed_dirs=("$root/Tests/Goldens" "$root/Examples" "$root/../shared/corpus/katib")

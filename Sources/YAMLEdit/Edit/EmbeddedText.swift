@@ -68,9 +68,12 @@ public struct EmbeddedText {
     case .literal(_, let indent):
       let pad = String(repeating: " ", count: indent)
       var out = ""
-      for character in text.unicodeScalars {
+      let scalars = Array(text.unicodeScalars)
+      for (index, character) in scalars.enumerated() {
         out.unicodeScalars.append(character)
-        if character == "\n" { out += pad }
+        // A lone CR ends a line of the block as LF and CRLF do; the next line needs the indent.
+        let lineEnds = character == "\n" || (character == "\r" && (index + 1 == scalars.count || scalars[index + 1] != "\n"))
+        if lineEnds { out += pad }
       }
       let start = outerOffset(of: edit.range.lowerBound)
       let end = edit.range.isEmpty ? start : outerOffset(of: edit.range.upperBound)

@@ -59,8 +59,18 @@ public struct MappingEditor {
     guard let first = pairs.first else {
       throw Refusal(message: "empty block mapping", offset: document.span(of: mapping).start)
     }
+    // A key that is itself a collection (`? - a`) has no line of its own to copy the layout from.
+    guard document.kind(of: first.key) == .scalar || document.kind(of: first.key) == .alias else {
+      throw Refusal(
+        message: "the first key of this mapping is not a plain key", offset: document.span(of: mapping).start)
+    }
     let keyStart = document.span(of: first.key).start
     let step = indentStep(of: mapping)
+    // `?` on a line of its own and the key below it: a line put above the key would split them.
+    if layout.isFirstOnLine(keyStart) && followsExplicitKeyIndicator(keyStart) {
+      throw Refusal(
+        message: "the first key of this mapping is written with '?'", offset: document.span(of: mapping).start)
+    }
     if layout.isFirstOnLine(keyStart) {
       let keyLine = layout.lineStart(of: keyStart)
       let indent = keyStart - keyLine
@@ -71,7 +81,9 @@ public struct MappingEditor {
     }
     // The first key shares its line (`- name: x`): the new entry goes second, before the line of
     // the next key, or after the last entry when there is no such line.
-    if pairs.count > 1, layout.isFirstOnLine(document.span(of: pairs[1].key).start) {
+    if pairs.count > 1, layout.isFirstOnLine(document.span(of: pairs[1].key).start),
+      !followsExplicitKeyIndicator(document.span(of: pairs[1].key).start)
+    {
       let secondStart = document.span(of: pairs[1].key).start
       let secondLine = layout.lineStart(of: secondStart)
       let at = layout.startOfAttachedComments(aboveLineAt: secondLine)
@@ -87,12 +99,29 @@ public struct MappingEditor {
     }
     let indent = prefix.count
     let at = endOfLastEntryLine(pairs.last!)
+    // After the last entry, the rest of the line must be a line to libyaml too: a NEL, LS or PS
+    // there (in a plain scalar or a comment) starts a line that libyaml reads as more content.
+    let lastEnd = max(document.span(of: pairs.last!.value).end, document.span(of: pairs.last!.key).end)
+    if layout.hasUnicodeLineBreak(in: min(lastEnd, at)..<at) {
+      throw Refusal(
+        message: "a NEL, LS or PS character ends a line here for YAML but not for editors; "
+          + "cannot tell where a new line would go", offset: document.span(of: mapping).start)
+    }
     let eol = layout.lineBreak(at: at) ?? layout.lineEnding(forLineAt: layout.lineStart(of: at))
     let lines = Self.blockLines(entry, indent: indent, step: step)
     return .insert(lines.map { eol + $0 }.joined(), at: at)
   }
 
   /// The offset of the line break after the last line of an entry (after a trailing comment).
+  /// Whether only blanks and line breaks stand between a `?` and `offset`.
+  private func followsExplicitKeyIndicator(_ offset: Int) -> Bool {
+    var index = offset - 1
+    while index >= 0 && (bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D) {
+      index -= 1
+    }
+    return index >= 0 && bytes[index] == UInt8(ascii: "?")
+  }
+
   private func endOfLastEntryLine(_ pair: (key: NodeID, value: NodeID)) -> Int {
     let keySpan = document.span(of: pair.key)
     var end = max(document.span(of: pair.value).end, keySpan.end)
@@ -142,7 +171,7 @@ public struct MappingEditor {
     let firstKeyStart = document.span(of: first.key).start
     let compact = !hasSpaceAfterColon(first.key)
     let opensOwnLine = layout.lineStart(of: firstKeyStart) > span.valueStart
-    if opensOwnLine && layout.isFirstOnLine(firstKeyStart) {
+    if opensOwnLine && layout.isFirstOnLine(firstKeyStart) && !followsExplicitKeyIndicator(firstKeyStart) {
       let keyLine = layout.lineStart(of: firstKeyStart)
       let at = layout.startOfAttachedComments(aboveLineAt: keyLine)
       let pad = String(repeating: " ", count: firstKeyStart - keyLine)
@@ -177,7 +206,8 @@ public struct MappingEditor {
 
   static func flowText(_ entry: InsertedEntry, json: Bool, compact: Bool) -> String {
     let key = json ? ScalarText.doubleQuoted(entry.key) : ScalarText.yaml(entry.key)
-    let colon = compact ? ":" : ": "
+    // `key:value` is one plain scalar in YAML; only a quoted (JSON) key may touch its colon.
+    let colon = compact && json ? ":" : ": "
     switch entry.value {
     case .string(let value):
       return key + colon + (json ? ScalarText.doubleQuoted(value) : ScalarText.yaml(value))

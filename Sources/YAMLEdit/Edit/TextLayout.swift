@@ -51,11 +51,30 @@ public struct TextLayout {
     return lineBreak(at: lineBreak(after: contentStart)) ?? "\n"
   }
 
-  /// Whether the line starting at `lineStart` holds only blanks and a comment.
+  /// Whether the line starting at `lineStart` holds only blanks and a comment. A comment holding
+  /// NEL, LS or PS is not one: libyaml ends the comment there and reads on as content.
   func isCommentLine(_ lineStart: Int) -> Bool {
     var index = lineStart
     while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
-    return index < bytes.count && bytes[index] == UInt8(ascii: "#")
+    guard index < bytes.count && bytes[index] == UInt8(ascii: "#") else { return false }
+    return !hasUnicodeLineBreak(in: index..<lineBreak(after: index))
+  }
+
+  /// Whether `range` holds NEL (U+0085), LS (U+2028) or PS (U+2029): line breaks to libyaml
+  /// (YAML 1.1) outside quoted strings, but not to editors nor to this layout.
+  public func hasUnicodeLineBreak(in range: Range<Int>) -> Bool {
+    var index = max(range.lowerBound, 0)
+    let end = min(range.upperBound, bytes.count)
+    while index < end {
+      if bytes[index] == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85 { return true }
+      if bytes[index] == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80
+        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+      {
+        return true
+      }
+      index += 1
+    }
+    return false
   }
 
   /// The start of the run of comment lines directly above the line at `lineStart` (a blank line

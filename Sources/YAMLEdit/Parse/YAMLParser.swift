@@ -6,7 +6,15 @@ public struct ParseLimits: Sendable, Hashable {
   /// Deepest nesting of collections accepted. Kubernetes manifests stay below 30; libyaml's own
   /// time grows quadratically with flow depth, so the limit is checked while events arrive.
   public var maxDepth: Int
-  public init(maxDepth: Int = 1000) { self.maxDepth = maxDepth }
+  /// Most nodes (scalars, aliases, collections) in one document. A node costs about 70 bytes of
+  /// tree, so a dense file (`[{x: 1}, {x: 1}, ...]`, 2 bytes a node) would need 35 times its size.
+  /// Kubernetes stores an object in at most about 1.5 MB, which even written densely holds far
+  /// fewer than a million nodes; the limit bounds the tree of one document to about 70 MB.
+  public var maxNodesPerDocument: Int
+  public init(maxDepth: Int = 1000, maxNodesPerDocument: Int = 1_000_000) {
+    self.maxDepth = maxDepth
+    self.maxNodesPerDocument = maxNodesPerDocument
+  }
 }
 
 /// Reads a YAML stream with libyaml into ``YAMLDocument`` trees whose spans are byte offsets.
@@ -92,6 +100,13 @@ public enum YAMLParser {
     if parser.error == YAML_READER_ERROR {
       // Reader errors carry a raw byte offset, not a character index.
       offset = parser.problem_offset
+      if problem.hasPrefix("invalid trailing UTF-8 octet") {
+        // libyaml points at the bad continuation byte; an editor shows the broken character
+        // where its lead byte is.
+        var lead = min(offset, source.bytes.count) - 1
+        while lead > 0 && lead > offset - 4 && source.bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+        if lead >= 0 && source.bytes[lead] >= 0xC0 { offset = lead }
+      }
       if parser.problem_value != -1 {
         // libyaml passes the offending octet for malformed UTF-8, but the decoded code point for
         // characters YAML does not allow (surrogates, C0/C1 controls, U+FFFE...).
@@ -229,6 +244,16 @@ struct TreeBuilder {
 
   mutating func consume(_ event: yaml_event_t) -> Diagnostic? {
     let start = byteOffset(ofScalarIndex: event.start_mark.index)
+    switch event.type {
+    case YAML_SCALAR_EVENT, YAML_ALIAS_EVENT, YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
+      if inDocument && document.nodes.count >= limits.maxNodesPerDocument {
+        return .error(
+          "document too large (more than \(limits.maxNodesPerDocument) nodes); a Kubernetes object "
+            + "cannot be this big", at: source.location(of: start))
+      }
+    default:
+      break
+    }
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       document = YAMLDocument(index: documentIndex, source: source, startOffset: start)
