@@ -15,7 +15,12 @@ struct FixContext {
   /// Mappings already given the account: an alias can reach the same mapping twice, and a second
   /// insertion would write the key twice. Node ids are per document, and a context for embedded
   /// text sees every document of that text, so the document's index is part of the key.
-  private var claimed = Set<[Int32]>()
+  private var claimed = Set<ClaimedNode>()
+
+  private struct ClaimedNode: Hashable {
+    var document: Int
+    var node: NodeID
+  }
 
   init(options: FixOptions, document: YAMLDocument) {
     self.options = options
@@ -36,7 +41,7 @@ struct FixContext {
   /// Whether `node` (already resolved) of `document` is edited for the first time; later calls
   /// return false.
   mutating func claim(_ node: NodeID, of document: YAMLDocument) -> Bool {
-    claimed.insert([Int32(truncatingIfNeeded: document.index), node.rawValue]).inserted
+    claimed.insert(ClaimedNode(document: document.index, node: node)).inserted
   }
 
   /// Opens the text held in a scalar (JSON or YAML in a ConfigMap value), or warns that it cannot
