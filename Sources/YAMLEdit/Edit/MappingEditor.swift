@@ -112,7 +112,6 @@ public struct MappingEditor {
     return .insert(lines.map { eol + $0 }.joined(), at: at)
   }
 
-  /// The offset of the line break after the last line of an entry (after a trailing comment).
   /// Whether only blanks and line breaks stand between a `?` and `offset`.
   private func followsExplicitKeyIndicator(_ offset: Int) -> Bool {
     var index = offset - 1
@@ -122,6 +121,7 @@ public struct MappingEditor {
     return index >= 0 && bytes[index] == UInt8(ascii: "?")
   }
 
+  /// The offset of the line break after the last line of an entry (after a trailing comment).
   private func endOfLastEntryLine(_ pair: (key: NodeID, value: NodeID)) -> Int {
     let keySpan = document.span(of: pair.key)
     var end = max(document.span(of: pair.value).end, keySpan.end)
