@@ -18,7 +18,7 @@ let package = Package(
     .target(name: "KatibSAChecks", dependencies: ["KatibSA"]),
     .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit"]),
     .testTarget(name: "KatibSATests", dependencies: ["KatibSA", "KatibSAChecks"]),
-    .testTarget(name: "KatibSACLITests", dependencies: ["KatibSACLI"]),
+    .testTarget(name: "KatibSACLITests", dependencies: ["KatibSACLI", "KatibSAChecks"]),
   ]
 )
 

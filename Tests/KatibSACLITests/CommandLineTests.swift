@@ -1,26 +1,10 @@
 import Foundation
+import KatibSAChecks
 import Testing
 
 @testable import KatibSACLI
 
-private let experiment = """
-  apiVersion: kubeflow.org/v1beta1
-  kind: Experiment
-  metadata:
-    name: e
-  spec:
-    trialTemplate:
-      trialSpec:
-        apiVersion: batch/v1
-        kind: Job
-        spec:
-          template:
-            spec:
-              containers:
-                - name: c
-                  image: busybox
-
-  """
+private let experiment = Fixtures.experiment
 
 @Suite struct OptionsTests {
   @Test func parsesFlagsAndPaths() throws {
@@ -66,7 +50,7 @@ private let experiment = """
   @Test func standardInputIsFilteredToStandardOutput() throws {
     let result = try Integration.katibSA([], input: Array(experiment.utf8))
     #expect(result.status == 0)
-    #expect(result.output == experiment.replacingOccurrences(of: "            containers:", with: "            serviceAccountName: default-editor\n            containers:"))
+    #expect(result.output == Fixtures.patchedExperiment)
     #expect(result.errors == "patched 1 pod template in 1 of 1 file\n")
     let dash = try Integration.katibSA(["-", "--quiet", "-s", "irsa"], input: Array(experiment.utf8))
     #expect(dash.output.contains("serviceAccountName: irsa\n"))
@@ -108,7 +92,7 @@ private let experiment = """
     let expectedDiff = [
       "--- a/manifests/sub/e.yaml", "+++ b/manifests/sub/e.yaml", "@@ -10,6 +10,7 @@",
       "       spec:", "         template:", "           spec:", "+            serviceAccountName: default-editor",
-      "             containers:", "               - name: c", "                 image: busybox",
+      "             containers:", "               - name: t", "                 image: busybox",
     ]
     #expect(diff.output == expectedDiff.map { $0 + "\n" }.joined())
     #expect(bytes(of: manifests.appendingPathComponent("e.yaml")) == Array(experiment.utf8))
@@ -147,7 +131,7 @@ private let experiment = """
     let work = try Integration.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: work) }
     for index in 0..<40 {
-      let text = index % 3 == 0 ? "a: [\n" : experiment.replacingOccurrences(of: "name: e", with: "name: e\(index)")
+      let text = index % 3 == 0 ? "a: [\n" : experiment.replacingOccurrences(of: "name: x", with: "name: x\(index)")
       try Data(text.utf8).write(to: work.appendingPathComponent(String(format: "f%02d.yaml", index)))
     }
     let one = try Integration.katibSA(["--check", "--jobs", "1", "."], in: work)

@@ -1,30 +1,13 @@
 import Foundation
+import KatibSAChecks
 import Glibc
 import Testing
 
 /// Hostile inputs and file-system oddities through the built binary: errors are located, bad files
 /// are never written, and a batch goes on with its other files.
 @Suite struct EndToEndTests {
-  static let experiment = """
-    apiVersion: kubeflow.org/v1beta1
-    kind: Experiment
-    metadata:
-      name: x
-    spec:
-      trialTemplate:
-        trialSpec:
-          apiVersion: batch/v1
-          kind: Job
-          spec:
-            template:
-              spec:
-                containers:
-                  - name: t
-                    image: busybox
-
-    """
-  static let patched = experiment.replacingOccurrences(
-    of: "            containers:\n", with: "            serviceAccountName: default-editor\n            containers:\n")
+  static let experiment = Fixtures.experiment
+  static let patched = Fixtures.patchedExperiment
 
   static func billionLaughs() -> String {
     var lines = ["a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]"]

@@ -1,31 +1,13 @@
 import Foundation
+import KatibSAChecks
 import KatibSA
 import YAMLEdit
 
 /// Inputs and checks shared by the hostile-input tests.
 enum Hostile {
-  static let experiment = """
-    apiVersion: kubeflow.org/v1beta1
-    kind: Experiment
-    metadata:
-      name: x
-    spec:
-      trialTemplate:
-        trialSpec:
-          apiVersion: batch/v1
-          kind: Job
-          spec:
-            template:
-              spec:
-                containers:
-                  - name: t
-                    image: busybox
-
-    """
-
+  static let experiment = Fixtures.experiment
   /// `experiment` as katib-sa should write it.
-  static let patchedExperiment = experiment.replacingOccurrences(
-    of: "            containers:\n", with: "            serviceAccountName: default-editor\n            containers:\n")
+  static let patchedExperiment = Fixtures.patchedExperiment
 
   static func fix(_ text: String, path: String = "in.yaml") -> FixOutcome {
     KatibFixer.fix(SourceText(path: path, bytes: Array(text.utf8)))
