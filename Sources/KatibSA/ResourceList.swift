@@ -1,4 +1,5 @@
 public import YAMLEdit
+import Glibc
 
 /// The KRM function contract (`kpt fn eval --exec`, kustomize `--enable-exec`): a
 /// `config.kubernetes.io/v1` ResourceList in, the same ResourceList out with every item fixed as a
@@ -14,10 +15,19 @@ public enum ResourceListFixer {
   public static func fix(_ source: SourceText, options: FixOptions = FixOptions()) -> FixOutcome? {
     // Cheap test first: a Helm post-renderer stream is never parsed twice for nothing.
     guard contains(source.bytes, marker) else { return nil }
-    guard let documents = try? YAMLParser.documents(source, limits: options.limits) else { return nil }
-    let nonEmpty = documents.filter { $0.root != nil }
-    guard nonEmpty.count == 1, let document = nonEmpty.first, let root = document.root,
-      isResourceList(root, in: document)
+    // Keep only the first document: a long stream that merely mentions the word stays cheap.
+    var first: YAMLDocument?
+    var nonEmpty = 0
+    do {
+      try YAMLParser.parse(source, limits: options.limits) { document in
+        guard document.root != nil else { return }
+        nonEmpty += 1
+        if nonEmpty == 1 { first = document }
+      }
+    } catch {
+      return nil
+    }
+    guard nonEmpty == 1, let document = first, let root = document.root, isResourceList(root, in: document)
     else { return nil }
     return fix(root, in: document, options: options)
   }
@@ -297,12 +307,20 @@ public enum ResourceListFixer {
 
   static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
     guard let first = needle.first, bytes.count >= needle.count else { return false }
-    var index = 0
-    let last = bytes.count - needle.count
-    while index <= last {
-      if bytes[index] == first && bytes[index..<index + needle.count].elementsEqual(needle) { return true }
-      index += 1
+    // memchr finds candidates for the first byte far faster than a byte-by-byte loop.
+    return bytes.withUnsafeBufferPointer { haystack in
+      needle.withUnsafeBufferPointer { pattern in
+        let base = haystack.baseAddress!
+        let last = haystack.count - pattern.count
+        var index = 0
+        while index <= last {
+          guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return false }
+          index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+          if memcmp(base + index, pattern.baseAddress!, pattern.count) == 0 { return true }
+          index += 1
+        }
+        return false
+      }
     }
-    return false
   }
 }

@@ -196,3 +196,13 @@ enum IntegrationGoldenFiles {
     #expect(ServiceAccountConfig.configWording(diagnostic).message == "x is 'a', not 'b'; kept it (set force: true to replace it)")
   }
 }
+
+@Suite struct ResourceListDetectionTests {
+  @Test(arguments: [
+    ("ResourceList", true), ("kind: ResourceList\n", true), ("xxResourceLis", false),
+    ("ResourceLisResourceList", true), ("", false), ("RRRResourceListt", true), ("resourcelist", false),
+  ])
+  func findsTheMarkerAnywhere(_ text: String, _ expected: Bool) {
+    #expect(ResourceListFixer.contains(Array(text.utf8), ResourceListFixer.marker) == expected)
+  }
+}

@@ -116,7 +116,8 @@ private func failure(_ bytes: [UInt8]) -> Diagnostic? {
   }
 
   @Test func forwardScanAgreesWithTheTable() {
-    let bytes = Array("\u{FEFF}a: é\r\nb:\r\r\n  训: x\n\nz".utf8)
+    let long = String(repeating: "abcdefghij", count: 5)
+    let bytes = Array("\u{FEFF}a: é\r\nb:\r\r\n  训: x\n\nz \(long)\r\n\(long)é\r\(long)\n\t\u{0B}\u{0C}x\(long)".utf8)
     let scanning = SourceText(path: "p", bytes: bytes)
     let table = SourceText(path: "p", bytes: bytes)
     _ = table.lineTable

@@ -32,7 +32,16 @@ public final class SourceText {
     if cachedLineTable == nil && clamped >= cursor.offset {
       var (index, line, lineStart) = cursor
       bytes.withUnsafeBufferPointer { buffer in
+        let raw = UnsafeRawBufferPointer(buffer)
         while index < clamped {
+          // Skip 8 bytes at a time while none of them is below 0x0E (no CR or LF among them).
+          if index + 8 <= clamped {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080 == 0 {
+              index += 8
+              continue
+            }
+          }
           let byte = buffer[index]
           if byte <= 0x0D && (byte == 0x0A || byte == 0x0D) {
             if byte == 0x0D && index + 1 < buffer.count && buffer[index + 1] == 0x0A {
