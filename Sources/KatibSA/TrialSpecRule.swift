@@ -29,6 +29,14 @@ enum TrialSpecRule {
     let start = document.span(of: spec).start
     var seen = Set<NodeID>()
 
+    func setWorkflowAccount() {
+      guard let workflowSpec = document.value("spec", in: spec) else {
+        context.warn("\(prefix): this \(kind) has no spec; nothing added", at: start)
+        return
+      }
+      setAccount(in: workflowSpec, path: "\(prefix).spec")
+    }
+
     func setAccount(in mapping: NodeID, path: String) {
       guard seen.insert(document.resolved(mapping)).inserted else { return }
       context.setServiceAccount(in: mapping, of: document, kind: .podTemplate, path: path, editor: editor)
@@ -64,12 +72,11 @@ enum TrialSpecRule {
           context.warn("\(rolePath) has no template.spec; nothing added", at: document.span(of: roleKey).start)
         }
       }
-    case ("argoproj.io", "Workflow"), ("tekton.dev", "PipelineRun") where !apiVersion.hasSuffix("/v1"):
-      guard let workflowSpec = document.value("spec", in: spec) else {
-        context.warn("\(prefix): this \(kind) has no spec; nothing added", at: start)
-        return
-      }
-      setAccount(in: workflowSpec, path: "\(prefix).spec")
+    // Argo Workflows of any version, and Tekton PipelineRuns before v1, name the account in `spec`.
+    case ("argoproj.io", "Workflow"):
+      setWorkflowAccount()
+    case ("tekton.dev", "PipelineRun") where !apiVersion.hasSuffix("/v1"):
+      setWorkflowAccount()
     case ("tekton.dev", "PipelineRun"):
       guard let runSpec = document.value("spec", in: spec), document.kind(of: runSpec) == .mapping else {
         context.warn("\(prefix): this PipelineRun has no spec; nothing added", at: start)
