@@ -54,6 +54,22 @@ import Testing
     """
 
   /// Installs the binary where kustomize looks for the plugin, as a symlink or a copy.
+  /// Builds the test kustomization (an Experiment and a generated katib-config) with the plugin
+  /// installed and configured by `config`, through the real `kubectl kustomize`.
+  static func buildWithPlugin(config: String, copy: Bool = false) throws -> Integration.Run {
+    let root = try Integration.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let xdg = try installPlugin(in: root, copy: copy)
+    let app = root.appendingPathComponent("app")
+    try Integration.write(kustomization, to: app.appendingPathComponent("kustomization.yaml"))
+    try Integration.write(Integration.experiment, to: app.appendingPathComponent("experiment.yaml"))
+    try Integration.write(katibConfig, to: app.appendingPathComponent("katib-config.yaml"))
+    try Integration.write(config, to: app.appendingPathComponent("katib-sa.yaml"))
+    return try Integration.run(
+      Integration.kubectl!, ["kustomize", "--enable-alpha-plugins", app.path],
+      environment: ["XDG_CONFIG_HOME": xdg.path, "HOME": root.path])
+  }
+
   static func installPlugin(in root: URL, copy: Bool) throws -> URL {
     let directory = root.appendingPathComponent("xdg/kustomize/plugin/katib-sa/v1/katibserviceaccount")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -74,18 +90,7 @@ import Testing
     .enabled(if: Integration.kubectl != nil, "kubectl is not installed: the real kustomize build is skipped"),
     arguments: [false, true])
   func kubectlKustomizeRunsThePlugin(copy: Bool) throws {
-    let root = try Integration.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let xdg = try Self.installPlugin(in: root, copy: copy)
-    let app = root.appendingPathComponent("app")
-    try Integration.write(Self.kustomization, to: app.appendingPathComponent("kustomization.yaml"))
-    try Integration.write(Integration.experiment, to: app.appendingPathComponent("experiment.yaml"))
-    try Integration.write(Self.katibConfig, to: app.appendingPathComponent("katib-config.yaml"))
-    try Integration.write(Self.pluginConfig(account: "irsa-runner"), to: app.appendingPathComponent("katib-sa.yaml"))
-
-    let run = try Integration.run(
-      Integration.kubectl!, ["kustomize", "--enable-alpha-plugins", app.path],
-      environment: ["XDG_CONFIG_HOME": xdg.path, "HOME": root.path])
+    let run = try Self.buildWithPlugin(config: Self.pluginConfig(account: "irsa-runner"), copy: copy)
     #expect(run.status == 0, "\(run.errors)")
     let output = run.output
     // The pod template and two of the three suggestions get the account; darts keeps its own
@@ -104,18 +109,7 @@ import Testing
 
   @Test(.enabled(if: Integration.kubectl != nil, "kubectl is not installed: the real kustomize build is skipped"))
   func forceFromTheConfigReplacesAnAccount() throws {
-    let root = try Integration.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let xdg = try Self.installPlugin(in: root, copy: false)
-    let app = root.appendingPathComponent("app")
-    try Integration.write(Self.kustomization, to: app.appendingPathComponent("kustomization.yaml"))
-    try Integration.write(Integration.experiment, to: app.appendingPathComponent("experiment.yaml"))
-    try Integration.write(Self.katibConfig, to: app.appendingPathComponent("katib-config.yaml"))
-    try Integration.write(
-      Self.pluginConfig(account: "irsa-runner", force: true), to: app.appendingPathComponent("katib-sa.yaml"))
-    let run = try Integration.run(
-      Integration.kubectl!, ["kustomize", "--enable-alpha-plugins", app.path],
-      environment: ["XDG_CONFIG_HOME": xdg.path, "HOME": root.path])
+    let run = try Self.buildWithPlugin(config: Self.pluginConfig(account: "irsa-runner", force: true), copy: false)
     #expect(run.status == 0, "\(run.errors)")
     #expect(Self.count("serviceAccountName: irsa-runner", in: run.output) == 4)
     #expect(!run.output.contains("darts-runner"))
@@ -123,17 +117,7 @@ import Testing
 
   @Test(.enabled(if: Integration.kubectl != nil, "kubectl is not installed: the real kustomize build is skipped"))
   func aBadConfigFailsTheBuild() throws {
-    let root = try Integration.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let xdg = try Self.installPlugin(in: root, copy: false)
-    let app = root.appendingPathComponent("app")
-    try Integration.write(Self.kustomization, to: app.appendingPathComponent("kustomization.yaml"))
-    try Integration.write(Integration.experiment, to: app.appendingPathComponent("experiment.yaml"))
-    try Integration.write(Self.katibConfig, to: app.appendingPathComponent("katib-config.yaml"))
-    try Integration.write(Self.pluginConfig(account: "Not_A_Name"), to: app.appendingPathComponent("katib-sa.yaml"))
-    let run = try Integration.run(
-      Integration.kubectl!, ["kustomize", "--enable-alpha-plugins", app.path],
-      environment: ["XDG_CONFIG_HOME": xdg.path, "HOME": root.path])
+    let run = try Self.buildWithPlugin(config: Self.pluginConfig(account: "Not_A_Name"), copy: false)
     #expect(run.status != 0)
     #expect(run.errors.contains("is not a valid service account name"), "\(run.errors)")
   }

@@ -15,15 +15,7 @@ enum IntegrationGoldenFiles {
   }
 
   static func check(_ actual: [UInt8], against name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-    let url = directory.appendingPathComponent(name)
-    if ProcessInfo.processInfo.environment["UPDATE_GOLDENS"] == "1" {
-      try Data(actual).write(to: url)
-      return
-    }
-    let expected = Array(try Data(contentsOf: url))
-    #expect(
-      actual == expected, "differs from \(name):\n\(String(decoding: actual, as: UTF8.self))",
-      sourceLocation: sourceLocation)
+    try expectGolden(actual, at: directory.appendingPathComponent(name), sourceLocation: sourceLocation)
   }
 }
 
