@@ -252,7 +252,7 @@ struct Session {
   static func fixInParallel(
     _ files: [(displayPath: String, path: String)], options: Options, progress: ProgressLine? = nil
   ) -> [FileResult] {
-    let results = ResultBox(count: files.count)
+    let results = IndexedResults<FileResult>(count: files.count)
     let jobs = options.jobs > 0 ? options.jobs : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     let fixOptions = options.fix
     let writesInPlace = options.mode == .fix
@@ -308,38 +308,5 @@ struct Session {
     let what = describe(podTemplates: podTemplates, algorithms: suggestionAlgorithms)
     let files = "\(filesChanged) of \(filesSeen) file\(filesSeen == 1 ? "" : "s")"
     streams.writeError(Array("\(verb) \(what) in \(files)\n".utf8))
-  }
-}
-
-/// Results written by worker threads at distinct indexes.
-final class ResultBox: @unchecked Sendable {
-  private var storage: [Session.FileResult?]
-  private let lock = NSLockLike()
-  init(count: Int) { storage = Array(repeating: nil, count: count) }
-  func set(_ index: Int, _ value: Session.FileResult) { lock.locked { storage[index] = value } }
-  func values() -> [Session.FileResult] { lock.locked { storage.map { $0! } } }
-}
-
-final class Counter: @unchecked Sendable {
-  private var value = 0
-  private let lock = NSLockLike()
-  func increment() -> Int { lock.locked { defer { value += 1 }; return value } }
-}
-
-/// A pthread mutex, to avoid pulling Foundation into the hot path.
-final class NSLockLike: @unchecked Sendable {
-  private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-  init() {
-    mutex = .allocate(capacity: 1)
-    pthread_mutex_init(mutex, nil)
-  }
-  deinit {
-    pthread_mutex_destroy(mutex)
-    mutex.deallocate()
-  }
-  func locked<T>(_ body: () -> T) -> T {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    return body()
   }
 }

@@ -6,7 +6,7 @@ final class ProgressLine: @unchecked Sendable {
   typealias Instant = ContinuousClock.Instant
   private let write: @Sendable ([UInt8]) -> Void
   private let now: @Sendable () -> Instant
-  private let lock = NSLockLike()
+  private let lock = ThreadLock()
   var delay: Duration = .seconds(1)
   var interval: Duration = .milliseconds(100)
   private var started: Instant?

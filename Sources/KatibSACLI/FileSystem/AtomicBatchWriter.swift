@@ -274,14 +274,14 @@ public final class AtomicBatchWriter {
     let unsynced = groupedByFileSystem(paths).filter { syncFileSystem(containing: paths[$0[0]]) != nil }
       .flatMap { $0 }
     if unsynced.isEmpty { return results }
-    let fallback = SyncResults(count: unsynced.count)
+    let fallback = IndexedResults<Int32?>(count: unsynced.count)
     let workers = min(unsynced.count, 8)
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       for position in stride(from: worker, to: unsynced.count, by: workers) {
         fallback.set(position, syncFile(paths[unsynced[position]]))
       }
     }
-    let fallbackValues = fallback.values
+    let fallbackValues = fallback.values()
     for (position, index) in unsynced.enumerated() { results[index] = fallbackValues[position] }
     return results
   }
@@ -336,25 +336,5 @@ public final class AtomicBatchWriter {
       return code
     }
     return nil
-  }
-}
-
-/// Per-position results written by several threads.
-private final class SyncResults: @unchecked Sendable {
-  private let lock = NSLock()
-  private var storage: [Int32?]
-
-  init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-  func set(_ position: Int, _ value: Int32?) {
-    lock.lock()
-    storage[position] = value
-    lock.unlock()
-  }
-
-  var values: [Int32?] {
-    lock.lock()
-    defer { lock.unlock() }
-    return storage
   }
 }
